@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("quan-tri-he-thong/", admin.site.urls),
+]
+# Pages carry no language prefix: Vietnamese by default, English by the language switch (a cookie).
+urlpatterns += [
+    path("tai-khoan/", include("smartcommune.accounts.urls")),
+    path("dia-ban/", include("smartcommune.places.urls")),
+    path("", include("smartcommune.portal.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

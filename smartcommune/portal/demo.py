@@ -1,0 +1,13 @@
+"""The demo of Xã Vệ Giang, assembled from each part's demo function in dependency order."""
+
+from collections.abc import Callable
+
+from smartcommune.accounts import demo as accounts_demo
+from smartcommune.places import demo as places_demo
+
+COMMUNE_CODE = places_demo.COMMUNE_CODE
+
+
+def run(*, password: str, log: Callable[[str], None]) -> list[tuple[str, str]]:
+    commune = places_demo.run(log=log)
+    return accounts_demo.run(commune=commune, password=password, log=log)

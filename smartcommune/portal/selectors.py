@@ -1,0 +1,37 @@
+"""Figures for the portal and the staff home, gathered through each part's own selectors."""
+
+from django.db.models import Count, Q
+
+from smartcommune.places.models import Commune, Province, Village
+
+
+def commune_key_figures(commune: Commune) -> dict[str, int]:
+    villages = Village.objects.in_commune(commune).aggregate(
+        active=Count("pk", filter=Q(status=Village.Status.ACTIVE)), total=Count("pk")
+    )
+    return {"villages": villages["active"]}
+
+
+def provinces_with_counts():
+    return Province.objects.annotate(
+        commune_count=Count("communes", distinct=True),
+        active_communes=Count("communes", filter=Q(communes__villages__isnull=False), distinct=True),
+    ).order_by("code")
+
+
+def communes_of_province(province: Province):
+    return (
+        Commune.objects.filter(province=province)
+        .annotate(village_count=Count("villages", filter=Q(villages__status=Village.Status.ACTIVE)))
+        .order_by("name")
+    )
+
+
+def active_communes():
+    """Communes that run the platform (they have villages entered)."""
+    return (
+        Commune.objects.filter(villages__isnull=False)
+        .select_related("province")
+        .distinct()
+        .order_by("province__code", "code")
+    )
