@@ -24,9 +24,15 @@ class TokenAuth(HttpBearer):
         return user
 
 
+def anonymous(request):
+    return True  # public endpoints still recognise a token or session, to show staff more
+
+
 token_auth = TokenAuth()
 # Endpoints that need a signed-in user accept either way of signing in.
 AUTH = [token_auth, django_auth]
+# Public endpoints: anyone, but a signed-in caller is recognised.
+OPTIONAL_AUTH = [token_auth, django_auth, anonymous]
 
 api = NinjaAPI(
     title="Xã thông minh API",
@@ -85,9 +91,11 @@ def on_not_found(request, exc):
 def _register_routers() -> None:
     from smartcommune.accounts.api import router as accounts_router
     from smartcommune.places.api import router as places_router
+    from smartcommune.registry.api import router as registry_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/places/", places_router)
+    api.add_router("/registry/", registry_router)
 
 
 _register_routers()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "smartcommune.core",
     "smartcommune.places",
     "smartcommune.accounts",
+    "smartcommune.registry",
     "smartcommune.portal",
 ]
 
@@ -99,6 +100,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -206,3 +208,8 @@ if TESTING:
     # Fast and isolated tests: a cheap hasher, uploads kept in memory.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     STORAGES["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+
+# Key for personal ID numbers stored encrypted (AES-GCM). Set it in production and keep it apart from
+# DJANGO_SECRET_KEY; when absent it is derived from the secret key, which then must never change.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+IMPORT_IN_THREAD = env_bool("IMPORT_IN_THREAD", not TESTING)

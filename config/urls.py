@@ -15,6 +15,7 @@ urlpatterns = [
 urlpatterns += [
     path("tai-khoan/", include("smartcommune.accounts.urls")),
     path("dia-ban/", include("smartcommune.places.urls")),
+    path("so-bo/", include("smartcommune.registry.urls")),
     path("", include("smartcommune.portal.urls")),
 ]
 

@@ -21,8 +21,8 @@ class Change:
 def history_of(obj: models.Model, *, limit: int = 100) -> list[Change]:
     """The changes to one record, newest first, with the fields that changed in each."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    changes = []
-    for record, older in zip(records, [*records[1:], None], strict=True):
+    changes: list[Change] = []
+    for record, older in zip(records, [*records[1:], None], strict=False):
         if len(changes) == limit:
             break
         fields = []

@@ -8,12 +8,14 @@ codes) live in `data/*.json` so an admin can correct them without touching code.
 
 import json
 import re
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import ean
 from stdnum.exceptions import InvalidChecksum, InvalidComponent
@@ -34,6 +36,16 @@ _OLDEST_AGE = 120
 def _load(name: str) -> dict[str, Any]:
     with (DATA_DIR / name).open(encoding="utf-8") as f:
         return json.load(f)
+
+
+@cache
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _this_year() -> int:
+    # Not timezone.localdate(): that reads thread-local state, a cost felt on 100,000-row imports.
+    return datetime.now(_zone()).year
 
 
 def _text(value: object) -> str:
@@ -98,7 +110,7 @@ def normalize_cccd(value: str) -> str:
         )
     # Digit 4 gives century and sex: 0/1 = 1900s, 2/3 = 2000s, 4/5 = 2100s …; digits 5-6 the year.
     birth_year = 1900 + int(digits[3]) // 2 * 100 + int(digits[4:6])
-    this_year = timezone.localdate().year
+    this_year = _this_year()
     if birth_year > this_year:
         raise ValidationError(
             _("This personal ID number gives a birth year in the future (%(year)s)."),

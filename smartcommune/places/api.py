@@ -1,5 +1,7 @@
 """Provinces, communes and villages: readable by everyone, villages written by commune officials."""
 
+from typing import Literal
+
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -84,10 +86,13 @@ def commune_detail(request, code: str):
 
 @router.get("/communes/{code}/villages", response=list[VillageOut], auth=None)
 @paginate(PageNumberPagination, page_size=100)
-def commune_villages(request, code: str, status: str = ""):
+def commune_villages(
+    request, code: str, status: str = "", ordering: Literal["code", "-code", "name", "-name"] = "code"
+):
     commune = get_object_or_404(Commune, code=code)
     villages = Village.objects.in_commune(commune).select_related("commune", "merged_into")
-    return villages.filter(status=status) if status else villages
+    villages = villages.filter(status=status) if status else villages
+    return villages.order_by(ordering.replace("name", "name_key"))
 
 
 @router.post("/communes/{code}/villages", response={201: VillageOut}, auth=AUTH)

@@ -3,13 +3,16 @@
 from django.db.models import Count, Q
 
 from smartcommune.places.models import Commune, Province, Village
+from smartcommune.registry import selectors as registry_selectors
 
 
-def commune_key_figures(commune: Commune) -> dict[str, int]:
-    villages = Village.objects.in_commune(commune).aggregate(
-        active=Count("pk", filter=Q(status=Village.Status.ACTIVE)), total=Count("pk")
-    )
-    return {"villages": villages["active"]}
+def commune_key_figures(commune: Commune) -> dict[str, int | None]:
+    villages = Village.objects.in_commune(commune).active().count()
+    return {
+        "villages": villages,
+        **registry_selectors.commune_household_figures(commune),
+        "organisations": registry_selectors.commune_organisation_figures(commune),
+    }
 
 
 def provinces_with_counts():

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "smartcommune.registry"
+    verbose_name = _("Registries")
+
+    def ready(self):
+        from smartcommune.accounts import navigation
+
+        from . import access
+
+        navigation.register("registry:households", _("Households"), roles=access.HOUSEHOLD_READERS, order=30)
+        navigation.register("registry:organisations", _("Organisations"), order=35)
+        navigation.register("registry:import", _("Import data"), roles=access.IMPORTERS, order=40)
