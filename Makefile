@@ -9,7 +9,7 @@ run: export DJANGO_DEBUG := 1
 .PHONY: run test setup setup-dev lint fmt bench messages clean
 
 run: setup
-	$(BIN)/python manage.py translations --compile && $(BIN)/python manage.py migrate -v0 && $(BIN)/python manage.py load_places && $(BIN)/python manage.py demo && $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py translations --compile && $(BIN)/python manage.py migrate -v0 && $(BIN)/python manage.py load_places && $(BIN)/python manage.py load_criteria && $(BIN)/python manage.py demo && $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup-dev
 	DJANGO_TESTING=1 $(BIN)/python manage.py translations --compile && DJANGO_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)

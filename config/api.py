@@ -90,12 +90,14 @@ def on_not_found(request, exc):
 
 def _register_routers() -> None:
     from smartcommune.accounts.api import router as accounts_router
+    from smartcommune.criteria.api import router as criteria_router
     from smartcommune.places.api import router as places_router
     from smartcommune.registry.api import router as registry_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/places/", places_router)
     api.add_router("/registry/", registry_router)
+    api.add_router("/criteria/", criteria_router)
 
 
 _register_routers()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "smartcommune.places",
     "smartcommune.accounts",
     "smartcommune.registry",
+    "smartcommune.criteria",
     "smartcommune.portal",
 ]
 
@@ -213,3 +214,4 @@ if TESTING:
 # DJANGO_SECRET_KEY; when absent it is derived from the secret key, which then must never change.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 IMPORT_IN_THREAD = env_bool("IMPORT_IN_THREAD", not TESTING)
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

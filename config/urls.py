@@ -16,6 +16,7 @@ urlpatterns += [
     path("tai-khoan/", include("smartcommune.accounts.urls")),
     path("dia-ban/", include("smartcommune.places.urls")),
     path("so-bo/", include("smartcommune.registry.urls")),
+    path("tieu-chi/", include("smartcommune.criteria.urls")),
     path("", include("smartcommune.portal.urls")),
 ]
 

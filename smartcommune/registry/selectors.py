@@ -1,12 +1,35 @@
 """Reads of the registries, already scoped and with their joins, for pages, the API and other parts."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum
 
 from smartcommune.places.models import Commune, Village
 
-from .models import Household, HouseholdYear, Organisation
+from .models import Household, HouseholdYear, Housing, Organisation, Poverty
 
 YEAR_COLUMNS = ("members", "poverty", "housing", "smartphone")
+
+# What other parts may count or sum over a household's year (criteria formulas): field -> values.
+# None means a number or a yes/no; a tuple lists the values of a choice field.
+AGGREGATE_FIELDS: dict[str, tuple[str, ...] | None] = {
+    "members": None,
+    "poverty": tuple(Poverty.values),
+    "housing": tuple(Housing.values),
+    "safe_electricity": None,
+    "clean_water": None,
+    "hygienic_latrine": None,
+    "insured_members": None,
+    "working_age_members": None,
+    "employed_members": None,
+    "trained_workers": None,
+    "certified_workers": None,
+    "income": None,
+    "smartphone": None,
+    "broadband": None,
+    "e_payment": None,
+    "digital_address": None,
+}
 
 
 def household_years(commune: Commune) -> list[int]:
@@ -80,3 +103,64 @@ def commune_organisation_figures(commune: Commune) -> dict[str, int]:
         )
     )
     return counts
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One aggregate over households' yearly records: a count of those meeting `condition`, or the
+    sum of `field`; only records where every field of `complete` has a value are taken."""
+
+    kind: str  # "count" | "sum" | "missing"
+    field: str | None = None
+    condition: tuple[tuple[str, object], ...] = ()  # ("field", name), ("equals", v), ("in", (…)), ("not_empty", True)
+    complete: tuple[str, ...] = ()
+
+
+def _condition_q(condition: tuple[tuple[str, object], ...]) -> Q:
+    spec = dict(condition)
+    name = spec.get("field")
+    if not name:
+        return Q()
+    if "equals" in spec:
+        return Q(**{name: spec["equals"]})
+    if "in" in spec:
+        return Q(**{f"{name}__in": list(spec["in"])})
+    if spec.get("not_empty"):
+        return Q(**{f"{name}__isnull": False}) & ~Q(**{name: ""})
+    return Q(**{name: True})
+
+
+def _complete_q(fields: tuple[str, ...]) -> Q:
+    q = Q()
+    for name in fields:
+        q &= Q(**{f"{name}__isnull": False})
+    return q
+
+
+def household_aggregates(
+    *, year: int, commune_ids: list[int], measures: dict[str, Measure]
+) -> dict[tuple[int, int], dict[str, int]]:
+    """Every measure for every village of the given communes, in ONE grouped query.
+
+    Returns {(commune_id, village_id): {measure name: value, "households": n}}; commune figures are
+    the sums over its villages (all measures are additive)."""
+    aggregates = {"households": Count("id")}
+    for name, m in measures.items():
+        complete = _complete_q(m.complete)
+        if m.kind == "missing":  # records lacking one of the `complete` fields (there must be some)
+            aggregates[name] = Count("id", filter=~complete)
+        elif m.kind == "sum":
+            aggregates[name] = Sum(m.field, filter=complete)
+        else:
+            aggregates[name] = Count("id", filter=complete & _condition_q(m.condition))
+    rows = (
+        HouseholdYear.objects.filter(year=year, household__commune_id__in=commune_ids, household__is_active=True)
+        .values("household__commune_id", "household__village_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        key = (row.pop("household__commune_id"), row.pop("household__village_id"))
+        result[key] = {name: value or 0 for name, value in row.items()}
+    return result
