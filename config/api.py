@@ -91,13 +91,21 @@ def on_not_found(request, exc):
 def _register_routers() -> None:
     from smartcommune.accounts.api import router as accounts_router
     from smartcommune.criteria.api import router as criteria_router
+    from smartcommune.farming.api import router as farming_router
+    from smartcommune.feedback.api import router as feedback_router
     from smartcommune.places.api import router as places_router
     from smartcommune.registry.api import router as registry_router
+    from smartcommune.surveys.api import router as surveys_router
+    from smartcommune.trace.api import router as trace_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/places/", places_router)
     api.add_router("/registry/", registry_router)
     api.add_router("/criteria/", criteria_router)
+    api.add_router("/surveys/", surveys_router)
+    api.add_router("/feedback/", feedback_router)
+    api.add_router("/farming/", farming_router)
+    api.add_router("/trace/", trace_router)
 
 
 _register_routers()

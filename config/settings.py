@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "smartcommune.accounts",
     "smartcommune.registry",
     "smartcommune.criteria",
+    "smartcommune.surveys",
+    "smartcommune.feedback",
+    "smartcommune.farming",
+    "smartcommune.trace",
     "smartcommune.portal",
 ]
 
@@ -215,3 +219,7 @@ if TESTING:
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 IMPORT_IN_THREAD = env_bool("IMPORT_IN_THREAD", not TESTING)
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Notification channels (see smartcommune/core/notify.py): an SMS or Zalo OA provider plugs in here.
+NOTIFY_CHANNELS = env_list(
+    "NOTIFY_CHANNELS", "smartcommune.core.notify.EmailChannel,smartcommune.core.notify.ConsoleSmsChannel"
+)

@@ -17,6 +17,12 @@ urlpatterns += [
     path("dia-ban/", include("smartcommune.places.urls")),
     path("so-bo/", include("smartcommune.registry.urls")),
     path("tieu-chi/", include("smartcommune.criteria.urls")),
+    path("khao-sat/", include("smartcommune.surveys.urls")),
+    path("phan-anh/", include("smartcommune.feedback.urls")),
+    path("open311/v2/", include("smartcommune.feedback.open311_urls")),
+    path("nong-nghiep/", include("smartcommune.farming.urls")),
+    path("truy-xuat/", include("smartcommune.trace.urls")),
+    path("01/", include("smartcommune.trace.resolver_urls")),
     path("", include("smartcommune.portal.urls")),
 ]
 
