@@ -94,6 +94,7 @@ def _register_routers() -> None:
     from smartcommune.farming.api import router as farming_router
     from smartcommune.feedback.api import router as feedback_router
     from smartcommune.places.api import router as places_router
+    from smartcommune.program.api import router as program_router
     from smartcommune.registry.api import router as registry_router
     from smartcommune.surveys.api import router as surveys_router
     from smartcommune.trace.api import router as trace_router
@@ -106,6 +107,7 @@ def _register_routers() -> None:
     api.add_router("/feedback/", feedback_router)
     api.add_router("/farming/", farming_router)
     api.add_router("/trace/", trace_router)
+    api.add_router("/program/", program_router)
 
 
 _register_routers()

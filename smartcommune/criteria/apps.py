@@ -9,4 +9,7 @@ class CriteriaConfig(AppConfig):
     def ready(self):
         from smartcommune.accounts import navigation
 
+        from . import metrics
+
         navigation.register("criteria:dashboard", _("Criteria"), order=25)
+        metrics.register()

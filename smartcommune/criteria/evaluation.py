@@ -322,6 +322,23 @@ def snapshot(commune: Commune, criteria_set: CriteriaSet, year: int) -> dict:
     return {f"{c}:{v}": totals for (c, v), totals in _computed(indicators, [commune.pk], year).items()}
 
 
+def registry_figures(
+    communes: list[Commune], criteria_set: CriteriaSet, year: int
+) -> dict[tuple[int, int | None], dict[str, Figure]]:
+    """Every household-derived indicator for every commune (village None) and village, in one query."""
+    _, indicators, _ = _set_parts(criteria_set)
+    computed = [i for i in indicators if i.is_computed]
+    by_village = _computed(indicators, [c.pk for c in communes], year)
+    figures: dict[tuple[int, int | None], dict[str, Figure]] = {}
+    per_commune: dict[int, dict] = {}
+    for (commune_id, village_id), totals in by_village.items():
+        figures[(commune_id, village_id)] = {i.code: figure_from(i, totals) for i in computed}
+        _add(per_commune.setdefault(commune_id, {}), totals)
+    for commune_id, totals in per_commune.items():
+        figures[(commune_id, None)] = {i.code: figure_from(i, totals) for i in computed}
+    return figures
+
+
 @dataclass
 class ProvinceRow:
     commune: Commune

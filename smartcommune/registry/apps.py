@@ -9,8 +9,9 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from smartcommune.accounts import navigation
 
-        from . import access
+        from . import access, metrics
 
         navigation.register("registry:households", _("Households"), roles=access.HOUSEHOLD_READERS, order=30)
         navigation.register("registry:organisations", _("Organisations"), order=35)
         navigation.register("registry:import", _("Import data"), roles=access.IMPORTERS, order=40)
+        metrics.register()

@@ -164,3 +164,11 @@ def household_aggregates(
         key = (row.pop("household__commune_id"), row.pop("household__village_id"))
         result[key] = {name: value or 0 for name, value in row.items()}
     return result
+
+
+def share_of_households(commune: Commune, year: int, field: str) -> tuple[int, int]:
+    """(households where `field` is true, households with a record) for a year."""
+    counts = HouseholdYear.objects.filter(household__commune=commune, household__is_active=True, year=year).aggregate(
+        yes=Count("id", filter=Q(**{field: True})), total=Count("id")
+    )
+    return counts["yes"], counts["total"]
