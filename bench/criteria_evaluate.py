@@ -153,7 +153,7 @@ def build(communes_wanted: int, per_commune: int) -> list:
                   households)  # fmt: skip
         ids = dict(Household.objects.values_list("code", "id"))
         years = []
-        for code, household_id in ids.items():
+        for household_id in ids.values():
             members = rng.randint(1, 7)
             working = rng.randint(0, members)
             trained = rng.randint(0, working)
@@ -221,10 +221,11 @@ def compare(figures: dict, rows: dict) -> int:
         mine = figures.get(key)
         for code, (n, d) in REFERENCE_COLUMNS.items():
             figure = mine[code]
-            if int(figure.numerator or 0) != int(row[n] or 0):
-                mismatched += 1
-            elif d and figure.denominator is not None and int(figure.denominator) != int(row[d] or 0):
-                mismatched += 1
+            numerator_differs = int(figure.numerator or 0) != int(row[n] or 0)
+            denominator_differs = (
+                bool(d) and figure.denominator is not None and int(figure.denominator) != int(row[d] or 0)
+            )
+            mismatched += numerator_differs or denominator_differs
     return mismatched
 
 
