@@ -111,3 +111,17 @@ def test_a_new_token_is_shown_once(login, official):
 def test_pages_are_in_vietnamese_by_default(client):
     page = client.get(reverse("accounts:login")).content.decode()
     assert 'lang="vi"' in page and "Đăng nhập" in page
+
+
+def test_nobody_revokes_someone_elses_token_through_the_page(login, official, outsider):
+    from smartcommune.accounts import services
+
+    token, _ = services.token_create(user=official, name="Cổng tỉnh")
+    assert login(outsider).post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_the_commune_chooser_lists_only_the_users_communes(login, province_official):
+    page = login(province_official).get(reverse("accounts:home")).content.decode()
+    assert "Xã Vệ Giang" in page and "Phường Ba Đình" not in page
