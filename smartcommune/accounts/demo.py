@@ -34,14 +34,16 @@ ACCOUNTS = [
 ]
 
 
-def run(*, commune: Commune, password: str, log: Callable[[str], None]) -> list[tuple[str, str]]:
+def run(
+    *, commune: Commune, password: str, log: Callable[[str], None], password_changed: bool = True
+) -> list[tuple[str, str]]:
     neighbour = Commune.objects.get(code="21235")
     for username, full_name, role, where, _description in ACCOUNTS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"full_name": full_name, "is_demo": True, "email": f"{username}@example.invalid"},
         )
-        if created or not user.check_password(password):
+        if created or password_changed:
             user.set_password(password)
             user.save()
         place = {"commune": neighbour if username == "xa.tunghia" else commune}

@@ -8,6 +8,8 @@ class DemoMarker(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("demo version"), default=1)
+    # A digest of the demo password last set, so that a rerun only re-hashes passwords when it changed.
+    password_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("demo marker")

@@ -3,6 +3,7 @@
 Each part adds its own demo in its `demo.py` module; this command runs them in dependency order.
 """
 
+import hashlib
 import os
 
 from django.core.management.base import BaseCommand, CommandError
@@ -28,9 +29,13 @@ class Command(BaseCommand):
                 "The demo only runs on an empty database or on one it filled itself."
             )
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
+        digest = hashlib.sha256(password.encode()).hexdigest()
         with transaction.atomic():
-            DemoMarker.objects.get_or_create(pk=1)
-            accounts = demo.run(password=password, log=self.stdout.write)
+            marker, _ = DemoMarker.objects.get_or_create(pk=1)
+            accounts = demo.run(
+                password=password, password_changed=marker.password_digest != digest, log=self.stdout.write
+            )
+            DemoMarker.objects.filter(pk=1).update(password_digest=digest)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data for Xã Vệ Giang is ready. Demo accounts (password: {password}):")
         )
