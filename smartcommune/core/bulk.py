@@ -20,17 +20,25 @@ def upsert(
     update: Sequence[str],
 ) -> None:
     """Insert `rows` (tuples in the order of `fields`, attribute names such as "village_id"),
-    updating `update` columns of rows whose `unique` columns already exist."""
+    updating `update` columns of rows whose `unique` columns already exist.
+
+    Rows go in multi-row statements (as many as the database takes parameters for): PostgreSQL
+    answers one statement per round trip, so one row per statement would cost a round trip a row."""
     opts = model._meta
     column = {f.attname: f.column for f in opts.concrete_fields}
     quote = connection.ops.quote_name
     names = ", ".join(quote(column[f]) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     conflict = ", ".join(quote(column[f]) for f in unique)
     sets = ", ".join(f"{quote(column[f])} = excluded.{quote(column[f])}" for f in update)
-    sql = f"INSERT INTO {quote(opts.db_table)} ({names}) VALUES ({marks}) ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+    head = f"INSERT INTO {quote(opts.db_table)} ({names}) VALUES "
+    tail = f" ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+    per_statement = max(1, min(1000, (connection.features.max_query_params or 65535) // len(fields)))
+    rows = list(rows)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(rows))
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, [value for row in chunk for value in row])
 
 
 def history_snapshot(

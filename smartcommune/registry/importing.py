@@ -278,8 +278,16 @@ def _household_write(rows: list[dict], ctx: dict) -> tuple[int, int]:
         unique=["household_id", "year"],
         update=[*YEAR_FIELDS, "updated_at"],
     )
-    _record_history(Household, ctx, "commune_id = %s AND updated_at = %s", [commune.pk, now], created_column=True)
-    _record_history(HouseholdYear, ctx, "updated_at = %s", [now])
+    # History rows for exactly this batch: its households by code (indexed) and their years by id.
+    codes = list(households)
+    for start in range(0, len(codes), 500):
+        part = codes[start : start + 500]
+        marks = ", ".join(["%s"] * len(part))
+        where = f"commune_id = %s AND code IN ({marks}) AND updated_at = %s"
+        _record_history(Household, ctx, where, [commune.pk, *part, now], created_column=True)
+        ids = [known[code] for code in part]
+        where = f"household_id IN ({', '.join(['%s'] * len(ids))}) AND updated_at = %s"
+        _record_history(HouseholdYear, ctx, where, [*ids, now])
     created = sum(1 for v in rows if (v["code"], v["year"]) not in known_years)
     known_years.update((v["code"], v["year"]) for v in rows)
     return created, len(rows) - created
