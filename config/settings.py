@@ -221,6 +221,9 @@ if TESTING:
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 IMPORT_IN_THREAD = env_bool("IMPORT_IN_THREAD", not TESTING)
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Surveys: answers and code lookups per address per minute; wrong codes per address per hour.
+SURVEYS_RATE_LIMIT = int(os.environ.get("SURVEYS_RATE_LIMIT", "30"))
+SURVEYS_WRONG_CODE_LIMIT = int(os.environ.get("SURVEYS_WRONG_CODE_LIMIT", "20"))
 # Notification channels (see smartcommune/core/notify.py): an SMS or Zalo OA provider plugs in here.
 NOTIFY_CHANNELS = env_list(
     "NOTIFY_CHANNELS", "smartcommune.core.notify.EmailChannel,smartcommune.core.notify.ConsoleSmsChannel"

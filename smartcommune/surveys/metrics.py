@@ -1,0 +1,59 @@
+"""The surveys' figures for other parts (see core.metrics): residents' satisfaction and how many
+households answered, from the latest satisfaction survey that had opened by the given day."""
+
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from smartcommune.core import metrics
+
+from . import selectors
+from .models import Campaign
+
+
+def _latest(commune, on: date) -> Campaign | None:
+    return (
+        Campaign.objects.in_commune(commune)
+        .filter(kind=Campaign.Kind.SATISFACTION, opens_on__lte=on)
+        .exclude(status=Campaign.Status.DRAFT)
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+
+
+def satisfaction(commune, on: date) -> metrics.Reading | None:
+    campaign = _latest(commune, on)
+    if campaign is None:
+        return None
+    overall = selectors.campaign_results(campaign).commune.overall
+    if overall.pct is None:
+        return None
+    return metrics.Reading(overall.pct, min(on, campaign.closes_on), f"{overall.yes} / {overall.total}")
+
+
+def coverage(commune, on: date) -> metrics.Reading | None:
+    campaign = _latest(commune, on)
+    if campaign is None:
+        return None
+    group = selectors.campaign_results(campaign).commune
+    if group.coverage is None:
+        return None
+    return metrics.Reading(group.coverage, min(on, campaign.closes_on), f"{group.responses} / {group.households}")
+
+
+def register() -> None:
+    source = _("satisfaction survey of the Fatherland Front")
+    metrics.register(
+        "surveys.satisfaction_pct",
+        _("Residents satisfied with New Rural results (%)"),
+        satisfaction,
+        unit="%",
+        source=source,
+    )
+    metrics.register(
+        "surveys.coverage_pct",
+        _("Households that answered the satisfaction survey (%)"),
+        coverage,
+        unit="%",
+        source=source,
+    )
