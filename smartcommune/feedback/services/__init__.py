@@ -1,0 +1,62 @@
+"""Writes on community reports (reports.py) and on a commune's set-up for them (setup.py).
+
+Callers import the package, as everywhere else: `from smartcommune.feedback import services`,
+then `services.report_submit(...)`, `services.category_save(...)`."""
+
+from .reports import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    MAX_PHOTOS,
+    TRANSITIONS,
+    deadline_for,
+    follow_url,
+    format_number,
+    location_check,
+    raw_answers_from_form,
+    report_merge,
+    report_rate,
+    report_reassign,
+    report_set_public,
+    report_submit,
+    report_transition,
+    reports_escalate,
+)
+from .setup import (
+    api_key_authenticate,
+    api_key_create,
+    api_key_revoke,
+    area_save,
+    categories_load_defaults,
+    category_save,
+    holiday_add,
+    question_save,
+    require_same_commune,
+)
+
+__all__ = [
+    "DESCRIPTION_MAX",
+    "DESCRIPTION_MIN",
+    "MAX_PHOTOS",
+    "TRANSITIONS",
+    "api_key_authenticate",
+    "api_key_create",
+    "api_key_revoke",
+    "area_save",
+    "categories_load_defaults",
+    "category_save",
+    "deadline_for",
+    "follow_url",
+    "format_number",
+    "holiday_add",
+    "location_check",
+    "question_save",
+    "raw_answers_from_form",
+    "report_merge",
+    "report_rate",
+    "report_reassign",
+    "report_set_public",
+    "report_submit",
+    "report_transition",
+    "reports_escalate",
+    "require_same_commune",
+]

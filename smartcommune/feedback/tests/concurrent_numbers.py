@@ -1,0 +1,64 @@
+"""Child process of test_concurrency on SQLite: threads submitting reports to a *file* database (a copy
+of the test database, made by the test with SQLite's backup API).
+
+The test database is SQLite in memory, shared between threads through one cache that answers "table is
+locked" instead of waiting; a file database in WAL mode locks as production does.
+
+    python -m smartcommune.feedback.tests.concurrent_numbers <sqlite file> <threads> <per thread>
+"""
+
+import json
+import os
+import sys
+import threading
+
+
+def main(path: str, threads: int, per_thread: int) -> dict:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DJANGO_TESTING"] = "1"
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    from smartcommune.feedback import services
+    from smartcommune.feedback.models import Category, Report, ReportCounter
+
+    lighting = Category.objects.select_related("commune").get(commune__code="21238", code="DIEN-CS")
+    commune = lighting.commune
+    connections.close_all()
+    barrier, numbers, errors = threading.Barrier(threads), [], []
+
+    def work():
+        try:
+            barrier.wait()
+            for _ in range(per_thread):
+                report = services.report_submit(
+                    commune=commune,
+                    category=lighting,
+                    description="Đèn đường tắt cả dãy phố.",
+                    latitude=15.0301,
+                    longitude=108.8002,
+                )
+                numbers.append(report.number)
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return {
+        "numbers": numbers,
+        "errors": errors,
+        "stored": Report.objects.count(),
+        "counter": ReportCounter.objects.get().last,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))
