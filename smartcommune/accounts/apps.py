@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
         from . import navigation
         from .models import Role
 
-        navigation.register("accounts:users", _("Users"), roles=(Role.COMMUNE_OFFICIAL,), order=80)
+        navigation.register("accounts:users", _("Users"), roles=(Role.COMMUNE_OFFICIAL,), order=80, group="admin")

@@ -22,10 +22,14 @@ def menu(request) -> dict:
     items = [{"url": reverse("portal:home"), "label": _("Portal"), "active": False}]
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": items}
+        return {"nav_items": items, "nav_groups": []}
     commune = current_commune(request)
     if commune is not None:
         current = request.resolver_match.view_name if request.resolver_match else ""
         roles = scoping.scope_for(user).roles_in(commune)
-        items += navigation.entries_for(roles, commune.code, current)
-    return {"nav_items": items, "nav_commune": commune}
+        return {
+            "nav_items": items,
+            "nav_groups": navigation.entries_for(roles, commune.code, current),
+            "nav_commune": commune,
+        }
+    return {"nav_items": items, "nav_groups": [], "nav_commune": commune}

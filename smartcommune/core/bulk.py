@@ -5,10 +5,26 @@ than the database itself. Both SQLite (3.24+) and PostgreSQL speak the same upse
 write it once here. Values must already be in their database form (str, int, bool, date, None).
 """
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 from django.utils import timezone
+
+
+def _max_params() -> int:
+    """How many parameters one statement may carry. Django assumes SQLite's old limit of 999; the
+    SQLite that Python ships takes 32,766, which lets one statement hold 30 times more rows."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 65535
+
+
+def stamp(moment):
+    """`moment` as the database takes it, converted once for the many rows that share it (SQLite stores
+    the text its datetime adapter would write for each row; PostgreSQL takes the datetime)."""
+    return moment.isoformat(" ") if connection.vendor == "sqlite" else moment
 
 
 def upsert(
@@ -28,17 +44,21 @@ def upsert(
     column = {f.attname: f.column for f in opts.concrete_fields}
     quote = connection.ops.quote_name
     names = ", ".join(quote(column[f]) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sqlite = connection.vendor == "sqlite"
+    # On SQLite the statement goes to the driver as written, in its own "?" style: Django's wrapper
+    # would rewrite every "%s" of a 30,000-parameter statement with a regular expression first.
+    one = "(" + ", ".join(["?" if sqlite else "%s"] * len(fields)) + ")"
     conflict = ", ".join(quote(column[f]) for f in unique)
     sets = ", ".join(f"{quote(column[f])} = excluded.{quote(column[f])}" for f in update)
     head = f"INSERT INTO {quote(opts.db_table)} ({names}) VALUES "
     tail = f" ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
-    per_statement = max(1, min(1000, (connection.features.max_query_params or 65535) // len(fields)))
+    per_statement = max(1, min(1000, _max_params() // len(fields)))
     rows = list(rows)
     with connection.cursor() as cursor:
+        run = cursor.cursor.execute if sqlite else cursor.execute
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, [value for row in chunk for value in row])
+            run(head + ", ".join([one] * len(chunk)) + tail, [value for row in chunk for value in row])
 
 
 def history_snapshot(

@@ -11,5 +11,5 @@ class CriteriaConfig(AppConfig):
 
         from . import metrics
 
-        navigation.register("criteria:dashboard", _("Criteria"), order=25)
+        navigation.register("criteria:dashboard", _("Criteria"), order=25, group="ntm")
         metrics.register()

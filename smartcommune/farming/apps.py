@@ -11,6 +11,8 @@ class FarmingConfig(AppConfig):
 
         from . import access
 
-        navigation.register("farming:areas", _("Growing areas"), roles=access.READERS, order=60)
-        navigation.register("farming:diary", _("Production diary"), roles=access.DIARY_WRITERS, order=61)
-        navigation.register("farming:staff_map", _("Farm map"), roles=access.READERS, order=62)
+        navigation.register("farming:areas", _("Growing areas"), roles=access.READERS, order=60, group="economy")
+        navigation.register(
+            "farming:diary", _("Production diary"), roles=access.DIARY_WRITERS, order=61, group="economy"
+        )
+        navigation.register("farming:staff_map", _("Farm map"), roles=access.READERS, order=62, group="economy")

@@ -19,8 +19,9 @@ from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.validation import explain_validity
 
+from smartcommune.core import geo
+
 # Mainland Vietnam with its islands (Hoàng Sa, Trường Sa), lon/lat; generous by a few km.
-VIETNAM_BBOX = (102.1, 7.5, 117.9, 23.4)
 MAX_VERTICES = 5000
 MAX_FILE_BYTES = 5 * 2**20
 DECIMALS = 7  # about 1 cm: more digits only add noise from GPS receivers
@@ -45,11 +46,6 @@ class Place:
     latitude: float
     longitude: float
     max_km: float
-
-
-def _in_vietnam(lon: float, lat: float) -> bool:
-    west, south, east, north = VIETNAM_BBOX
-    return west <= lon <= east and south <= lat <= north
 
 
 def _positions(ring, label: str) -> list[tuple[float, float]]:
@@ -81,8 +77,8 @@ def _ring(ring, label: str) -> list[tuple[float, float]]:
             _("%(what)s is not closed: its last point must repeat its first point.") % {"what": label}
         )
     for lon, lat in points:
-        if not _in_vietnam(lon, lat):
-            if _in_vietnam(lat, lon):
+        if not geo.in_vietnam(lat, lon):
+            if geo.in_vietnam(lon, lat):
                 raise ValidationError(
                     _(
                         "%(what)s has its coordinates in latitude, longitude order; GeoJSON and KML "

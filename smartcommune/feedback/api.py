@@ -10,9 +10,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from config.api import AUTH
+from smartcommune.core import geo
 from smartcommune.places.models import Commune
 
-from . import access, geo, selectors, services, units
+from . import access, selectors, services, units
 from .models import OPEN_STATUSES, Report
 
 router = Router(tags=["feedback"])

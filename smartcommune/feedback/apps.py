@@ -11,5 +11,5 @@ class FeedbackConfig(AppConfig):
 
         from . import access, metrics
 
-        navigation.register("feedback:inbox", _("Community reports"), roles=access.INBOX_ROLES, order=45)
+        navigation.register("feedback:inbox", _("Community reports"), roles=access.INBOX_ROLES, order=45, group="ntm")
         metrics.register()

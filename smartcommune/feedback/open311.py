@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from smartcommune.core import ratelimit
+from smartcommune.core import geo, ratelimit
 from smartcommune.places.models import Commune, Village
 
-from . import geo, selectors, services, units, working_time
+from . import selectors, services, units, working_time
 from .models import OPEN_STATUSES, Category, Question, Report, ReportPhoto, ReportUpdate, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

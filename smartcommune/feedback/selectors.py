@@ -10,9 +10,10 @@ from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from smartcommune.core import geo
 from smartcommune.places.models import Commune
 
-from . import geo, working_time
+from . import working_time
 from .models import HANDLED_STATUSES, OPEN_STATUSES, Category, Holiday, Report, ReportArea, ReportUpdate, Status
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -10,5 +10,7 @@ class PlacesConfig(AppConfig):
         from smartcommune.accounts import navigation
         from smartcommune.accounts.models import Role
 
-        navigation.register("places:villages", _("Villages"), order=20)
-        navigation.register("places:commune_settings", _("Commune settings"), roles=(Role.COMMUNE_OFFICIAL,), order=90)
+        navigation.register("places:villages", _("Villages"), order=20, group="data")
+        navigation.register(
+            "places:commune_settings", _("Commune settings"), roles=(Role.COMMUNE_OFFICIAL,), order=90, group="admin"
+        )

@@ -9,4 +9,4 @@ class PortalConfig(AppConfig):
     def ready(self):
         from smartcommune.accounts import navigation
 
-        navigation.register("portal:staff_home", _("Commune home"), order=10)
+        navigation.register("portal:staff_home", _("Commune home"), order=10, group="admin")

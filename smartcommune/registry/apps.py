@@ -11,7 +11,9 @@ class RegistryConfig(AppConfig):
 
         from . import access, metrics
 
-        navigation.register("registry:households", _("Households"), roles=access.HOUSEHOLD_READERS, order=30)
-        navigation.register("registry:organisations", _("Organisations"), order=35)
-        navigation.register("registry:import", _("Import data"), roles=access.IMPORTERS, order=40)
+        navigation.register(
+            "registry:households", _("Households"), roles=access.HOUSEHOLD_READERS, order=30, group="data"
+        )
+        navigation.register("registry:organisations", _("Organisations"), order=35, group="data")
+        navigation.register("registry:import", _("Import data"), roles=access.IMPORTERS, order=40, group="data")
         metrics.register()

@@ -239,7 +239,7 @@ def _household_check(row: ValidRow, ctx: dict) -> list[RowError]:
 
 def _household_write(rows: list[dict], ctx: dict) -> tuple[int, int]:
     commune, known, known_years = ctx["commune"], ctx["households"], ctx["years"]
-    now = timezone.now()
+    now = bulk.stamp(timezone.now())
     households = {}
     for v in rows:  # the last row of a household in the batch gives its household-level fields
         cccd, address = v.get("head_id_number") or "", v.get("address") or ""

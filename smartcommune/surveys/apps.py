@@ -11,5 +11,5 @@ class SurveysConfig(AppConfig):
 
         from . import access, metrics
 
-        navigation.register("surveys:campaigns", _("Surveys"), roles=access.READERS, order=45)
+        navigation.register("surveys:campaigns", _("Surveys"), roles=access.READERS, order=45, group="ntm")
         metrics.register()

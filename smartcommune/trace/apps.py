@@ -11,5 +11,5 @@ class TraceConfig(AppConfig):
 
         from . import access
 
-        navigation.register("trace:products", _("Products and OCOP"), roles=access.READERS, order=65)
-        navigation.register("trace:lots", _("Lots and QR labels"), roles=access.READERS, order=66)
+        navigation.register("trace:products", _("Products and OCOP"), roles=access.READERS, order=65, group="economy")
+        navigation.register("trace:lots", _("Lots and QR labels"), roles=access.READERS, order=66, group="economy")

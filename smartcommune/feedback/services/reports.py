@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcommune.accounts.models import Department, Role, RoleAssignment, User
-from smartcommune.core import identifiers, notify
+from smartcommune.core import geo, identifiers, notify
 from smartcommune.core.images import clean_image
 from smartcommune.places.models import Commune, Village
 
-from .. import access, answers, geo, selectors, units, working_time
+from .. import access, answers, selectors, units, working_time
 from ..models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,

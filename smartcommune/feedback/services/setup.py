@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcommune.accounts.models import User
+from smartcommune.core import geo
 from smartcommune.places.models import Commune
 
-from .. import geo, selectors, units
+from .. import selectors, units
 from ..models import ApiKey, Category, Holiday, Question, ReportArea
 
 

@@ -491,3 +491,17 @@ def test_a_village_head_of_another_village_is_not_the_unit(submit, categories, v
     report = submit(category=categories["ANTT"], raw_answers={}, village=villages[0])
     with pytest.raises(PermissionDenied):
         services.report_transition(report=report, status=Status.IN_PROGRESS, note="?", by=head2)
+
+
+def test_the_service_counts_as_a_digital_service_once_reports_arrive_online(submit, commune, other_commune):
+    from smartcommune.core import metrics
+
+    day = MONDAY.date()
+    assert metrics.read("feedback.digital_service", commune, day).value == 0
+    submit(source=Report.Source.STAFF)  # typed in by staff: not the residents' online service
+    assert metrics.read("feedback.digital_service", commune, day).value == 0
+    submit()
+    reading = metrics.read("feedback.digital_service", commune, day)
+    assert reading.value == 1 and reading.detail.startswith("1 ")
+    assert metrics.read("feedback.digital_service", other_commune, day).value == 0
+    assert metrics.read("feedback.digital_service", commune, day + timedelta(days=400)).value == 0

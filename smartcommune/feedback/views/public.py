@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from smartcommune.core import ratelimit
+from smartcommune.core import geo, ratelimit
 from smartcommune.core.forms import apply_errors
 from smartcommune.places.models import Commune
 
-from .. import answers, geo, selectors, services, units
+from .. import answers, selectors, services, units
 from ..forms import PublicFilterForm, RateForm, ReportForm
 from ..models import Category, Report, ReportUpdate, Status
 

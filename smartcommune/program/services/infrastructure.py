@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcommune.accounts.models import User
-from smartcommune.core import identifiers
+from smartcommune.core import geo, identifiers
 from smartcommune.places.models import Village
 
-from .. import checklist, files, geo
+from .. import checklist, files
 from ..models import Asset, ChecklistTick, Coverage, DigitalTeam, DigitalTeamMember, SocialChannel
 
 

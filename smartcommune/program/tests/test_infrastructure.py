@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from smartcommune.core import metrics
-from smartcommune.program import checklist, geo, selectors
+from smartcommune.program import checklist, selectors
 from smartcommune.program.models import Asset, ChecklistTick, DigitalTeam, SocialChannel
 from smartcommune.program.services import infrastructure
 from smartcommune.registry.models import HouseholdYear
@@ -17,26 +17,6 @@ from .conftest import pdf_file
 
 pytestmark = pytest.mark.django_db
 ON = date(2025, 12, 31)
-
-
-@pytest.mark.parametrize(
-    "lat, lon, inside",
-    [
-        (15.03, 108.80, True),  # Vệ Giang
-        (21.03, 105.85, True),  # Hà Nội
-        (10.22, 103.96, True),  # Phú Quốc
-        (8.60, 104.73, True),  # Mũi Cà Mau
-        (16.5, 112.0, True),  # Hoàng Sa
-        (108.80, 15.03, False),  # latitude and longitude swapped
-        (17.97, 102.60, False),  # Viêng Chăn
-        (11.55, 104.92, False),  # Phnôm Pênh
-        (13.75, 100.50, False),  # Băng Cốc
-        (20.04, 110.20, False),  # Hải Khẩu
-        (0, 0, False),
-    ],
-)
-def test_points_are_checked_to_be_in_vietnam(lat, lon, inside):
-    assert geo.in_vietnam(lat, lon) is inside
 
 
 def wifi(commune, village, **fields):

@@ -78,10 +78,10 @@ def test_a_metric_of_a_part_not_installed_falls_back_to_the_latest_entered_figur
         kind=Target.Kind.NUMBER,
         unit="HTX",
         target_value=2,
-        metric_key="market.linkage_cooperatives",
+        metric_key="tourism.homestays",  # a part this platform does not have
     )
     empty = reading(target)
-    assert empty.value is None and "market.linkage_cooperatives" in empty.note
+    assert empty.value is None and "tourism.homestays" in empty.note
     plans.target_figure_add(target=target, value=Decimal(1), as_of=date(2025, 6, 30), evidence=pdf_file(), by=official)
     plans.target_figure_add(target=target, value=Decimal(2), as_of=date(2025, 11, 30), evidence=pdf_file(), by=official)
     result = reading(target)

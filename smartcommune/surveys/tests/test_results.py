@@ -135,3 +135,12 @@ def test_results_take_a_bounded_number_of_queries(big, django_assert_max_num_que
     campaign, _ = big
     with django_assert_max_num_queries(8):
         selectors.campaign_results(campaign)
+
+
+def test_online_answers_make_the_survey_count_for_the_plan(big, other_commune):
+    campaign, _ = big
+    today = date.today()
+    reading = metrics.read("surveys.satisfaction_online", campaign.commune, today)
+    assert reading.value == 1 and reading.detail.startswith("20 ")  # 18 + 2 online, the 8 paper forms not
+    assert metrics.read("surveys.satisfaction_online", other_commune, today).value == 0
+    assert metrics.read("surveys.satisfaction_online", campaign.commune, date(2000, 1, 1)).value == 0

@@ -1,4 +1,6 @@
-from smartcommune.feedback import geo
+import pytest
+
+from smartcommune.core import geo
 
 
 def test_points_of_vietnam_are_inside_including_the_islands():
@@ -36,3 +38,23 @@ def test_public_points_are_snapped_to_about_100_m():
     assert (lat, long) == (15.03, 108.801)
     assert geo.distance_m(15.030449, 108.800551, lat, long) < 80
     assert geo.public_point(None, 108.8) is None
+
+
+@pytest.mark.parametrize(
+    "lat, lon, inside",
+    [
+        (15.03, 108.80, True),  # Vệ Giang
+        (21.03, 105.85, True),  # Hà Nội
+        (10.22, 103.96, True),  # Phú Quốc
+        (8.60, 104.73, True),  # Mũi Cà Mau
+        (16.5, 112.0, True),  # Hoàng Sa
+        (108.80, 15.03, False),  # latitude and longitude swapped
+        (17.97, 102.60, False),  # Viêng Chăn
+        (11.55, 104.92, False),  # Phnôm Pênh
+        (13.75, 100.50, False),  # Băng Cốc
+        (20.04, 110.20, False),  # Hải Khẩu
+        (0, 0, False),
+    ],
+)
+def test_points_are_checked_to_be_in_vietnam(lat, lon, inside):
+    assert geo.in_vietnam(lat, lon) is inside
