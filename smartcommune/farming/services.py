@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from smartcommune.accounts.models import User
+from smartcommune.core import geo
 from smartcommune.places.models import Village
 from smartcommune.registry.models import Household
 
@@ -41,7 +42,7 @@ def farm_settings_save(*, settings: FarmSettings) -> FarmSettings:
 
 @transaction.atomic
 def village_point_set(*, village: Village, latitude: Decimal, longitude: Decimal, verified: bool) -> VillagePoint:
-    if not geometry._in_vietnam(float(longitude), float(latitude)):
+    if not geo.in_vietnam(latitude, longitude):
         raise ValidationError(_("This point is outside Vietnam."))
     place = selectors.place_of(village.commune)
     if place is not None:
