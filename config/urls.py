@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from config.api import api
+from smartcommune.core import media
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -27,7 +28,6 @@ urlpatterns += [
     path("", include("smartcommune.portal.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files go through a rule per folder (core.media): public photos to anyone, evidence, import
+# files and contracts only to staff of their commune.
+urlpatterns.insert(0, path(settings.MEDIA_URL.lstrip("/") + "<path:name>", media.serve, name="media"))

@@ -154,3 +154,25 @@ def require_village(user: User, village: Village, *roles: str) -> Scope:
     if limit is not None and village.pk not in limit:
         raise PermissionDenied(_("You can only work on your own village."))
     return scope
+
+
+def file_rule(model, *fields: str, commune: str = "commune", roles: tuple[str, ...] = ()):
+    """A core.media rule: the file may be read by staff of the commune of the `model` row one of whose
+    `fields` holds it (`commune` is the lookup path to that commune), holding one of `roles` there if given."""
+
+    def can_read(user: User, name: str) -> bool:
+        scope = scope_for(user)
+        if not scope.is_staff:
+            return False
+        holds = Q()
+        for field in fields:
+            holds |= Q(**{field: name})
+        row = model._default_manager.filter(holds).values(f"{commune}_id").first()
+        if row is None:
+            return False
+        target = Commune.objects.filter(pk=row[f"{commune}_id"]).first()
+        if target is None or not scope.can_view(target):
+            return False
+        return not roles or scope.has_role(target, *roles)
+
+    return can_read

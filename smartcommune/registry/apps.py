@@ -8,6 +8,8 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from smartcommune.accounts import navigation
+        from smartcommune.accounts.scoping import file_rule
+        from smartcommune.core import media
 
         from . import access, metrics
 
@@ -17,3 +19,6 @@ class RegistryConfig(AppConfig):
         navigation.register("registry:organisations", _("Organisations"), order=35, group="data")
         navigation.register("registry:import", _("Import data"), roles=access.IMPORTERS, order=40, group="data")
         metrics.register()
+        from .models import ImportJob
+
+        media.register("imports/", file_rule(ImportJob, "file", roles=access.IMPORTERS))
