@@ -93,6 +93,7 @@ def _register_routers() -> None:
     from smartcommune.criteria.api import router as criteria_router
     from smartcommune.farming.api import router as farming_router
     from smartcommune.feedback.api import router as feedback_router
+    from smartcommune.market.api import router as market_router
     from smartcommune.places.api import router as places_router
     from smartcommune.program.api import router as program_router
     from smartcommune.registry.api import router as registry_router
@@ -107,6 +108,7 @@ def _register_routers() -> None:
     api.add_router("/feedback/", feedback_router)
     api.add_router("/farming/", farming_router)
     api.add_router("/trace/", trace_router)
+    api.add_router("/market/", market_router)
     api.add_router("/program/", program_router)
 
 

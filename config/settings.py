@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "smartcommune.feedback",
     "smartcommune.farming",
     "smartcommune.trace",
+    "smartcommune.market",
     "smartcommune.program",
     "smartcommune.portal",
 ]

@@ -24,6 +24,7 @@ urlpatterns += [
     path("nong-nghiep/", include("smartcommune.farming.urls")),
     path("truy-xuat/", include("smartcommune.trace.urls")),
     path("01/", include("smartcommune.trace.resolver_urls")),
+    path("cho/", include("smartcommune.market.urls")),
     path("chuong-trinh/", include("smartcommune.program.urls")),
     path("", include("smartcommune.portal.urls")),
 ]

@@ -27,4 +27,4 @@ def test_the_registry_share_of_smartphones_follows_the_households(commune, villa
 
 
 def test_an_unknown_metric_reads_nothing(commune):
-    assert metrics.read("market.linkage_cooperatives", commune, date(2025, 1, 1)) is None
+    assert metrics.read("tourism.homestays", commune, date(2025, 1, 1)) is None
