@@ -95,6 +95,7 @@ def _register_routers() -> None:
     from smartcommune.feedback.api import router as feedback_router
     from smartcommune.market.api import router as market_router
     from smartcommune.places.api import router as places_router
+    from smartcommune.portal.api import router as portal_router
     from smartcommune.program.api import router as program_router
     from smartcommune.registry.api import router as registry_router
     from smartcommune.surveys.api import router as surveys_router
@@ -110,6 +111,7 @@ def _register_routers() -> None:
     api.add_router("/trace/", trace_router)
     api.add_router("/market/", market_router)
     api.add_router("/program/", program_router)
+    api.add_router("/open-data/", portal_router)
 
 
 _register_routers()

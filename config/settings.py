@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "ninja",
+    "django_prose_editor",
     "smartcommune.core",
     "smartcommune.places",
     "smartcommune.accounts",

@@ -8,5 +8,12 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from smartcommune.accounts import navigation
+        from smartcommune.core import media
+
+        from .opendata import builtin
 
         navigation.register("portal:staff_home", _("Commune home"), order=10, group="admin")
+        navigation.register("portal:staff_articles", _("News and documents"), order=85, group="admin")
+        builtin.register_builtin()
+        # Covers, photos, attachments and documents are published with the pages that link them.
+        media.register("portal/", media.PUBLIC)

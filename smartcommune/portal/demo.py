@@ -10,8 +10,10 @@ from smartcommune.criteria import services as criteria_services
 from smartcommune.criteria.models import Indicator, IndicatorValue
 from smartcommune.farming import demo as farming_demo
 from smartcommune.feedback import demo as feedback_demo
+from smartcommune.market import demo as market_demo
 from smartcommune.places import demo as places_demo
 from smartcommune.places.models import Commune
+from smartcommune.portal import content_demo
 from smartcommune.program import demo as program_demo
 from smartcommune.program import selectors as program_selectors
 from smartcommune.registry import demo as registry_demo
@@ -29,11 +31,13 @@ def run(*, password: str, log: Callable[[str], None], password_changed: bool = T
     farming_demo.run(commune=commune, log=log)
     trace_demo.run(commune=commune, log=log)
     accounts = accounts_demo.run(commune=commune, password=password, log=log, password_changed=password_changed)
+    market_demo.run(commune=commune, log=log)  # needs the trace lots and the cooperative manager
     criteria_demo.run(commune=commune, log=log)  # needs the demo officials to enter and approve values
     surveys_demo.run(commune=commune, log=log)
     feedback_demo.run(commune=commune, log=log)
     program_demo.run(commune=commune, log=log)
     _smart_commune_values(commune, log)
+    content_demo.run(commune=commune, log=log)  # last: its news and datasets show what the others made
     return accounts
 
 

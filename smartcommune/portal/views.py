@@ -1,10 +1,17 @@
+"""Public pages: the platform's home, a province, a commune's home, and the staff home."""
+
+from urllib.parse import urlsplit
+
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 
 from smartcommune.accounts import scoping
 from smartcommune.places.models import Commune, Province, Village
 
-from . import selectors
+from . import access, dashboard, news, selectors
+from .models import Category
 
 
 def home(request):
@@ -24,8 +31,22 @@ def province(request, province_code: str):
     )
 
 
+def _quick_links(commune: Commune) -> list[dict]:
+    links = [
+        {"url": reverse("feedback:new", args=[commune.code]), "label": _("Report a problem")},
+        {"url": reverse("surveys:answer"), "label": _("Answer a survey")},
+    ]
+    links.append({"url": reverse("market:storefront", args=[commune.code]), "label": _("Local products")})
+    links.append({"url": reverse("portal:scan", args=[commune.code]), "label": _("Scan a QR code")})
+    return links
+
+
 def commune(request, commune_code: str):
     commune = get_object_or_404(Commune.objects.select_related("province"), code=commune_code)
+    articles = list(news.public_articles(commune)[:8])
+    announcements = [a for a in articles if a.category == Category.ANNOUNCEMENT][:3]
+    latest = [a for a in articles if a.category != Category.ANNOUNCEMENT][:5]
+    criteria = dashboard.everything(commune)["criteria"]
     return render(
         request,
         "portal/commune.html",
@@ -33,8 +54,39 @@ def commune(request, commune_code: str):
             "commune": commune,
             "figures": selectors.commune_key_figures(commune),
             "villages": Village.objects.in_commune(commune).active(),
+            "latest": latest,
+            "announcements": announcements,
+            "criteria": criteria,
+            "quick_links": _quick_links(commune),
         },
     )
+
+
+def scan(request, commune_code: str):
+    """Where a QR code leads when the phone's camera cannot open it: paste the link or type the code."""
+    commune = get_object_or_404(Commune.objects.select_related("province"), code=commune_code)
+    error = ""
+    code = (request.GET.get("ma") or "").strip()
+    if code:
+        target = _trace_path(code)
+        if target:
+            return redirect(target)
+        error = _("This code is not a product or lot code of the platform. Check it and try again.")
+    return render(request, "portal/scan.html", {"commune": commune, "error": error, "code": code[:200]})
+
+
+def _trace_path(code: str) -> str:
+    path = urlsplit(code).path if code.lower().startswith(("http://", "https://")) else ""
+    if not path:
+        digits = code.replace(" ", "")
+        path = f"/01/{digits.zfill(14)}" if digits.isdigit() and 8 <= len(digits) <= 14 else ""
+    if not path:
+        return ""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return ""
+    return path if match.namespace in ("trace", "resolver") else ""
 
 
 @login_required
@@ -44,5 +96,12 @@ def staff_home(request, commune_code: str):
     return render(
         request,
         "portal/staff_home.html",
-        {"commune": commune, "figures": selectors.commune_key_figures(commune), "roles": scope.roles_in(commune)},
+        {
+            "commune": commune,
+            "figures": selectors.commune_key_figures(commune),
+            "roles": scope.roles_in(commune),
+            "can_write": access.can_write(request.user, commune),
+            "can_publish": access.can_publish(request.user, commune),
+            "in_review": news.staff_articles(commune, status="review").count(),
+        },
     )

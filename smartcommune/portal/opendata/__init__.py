@@ -1,0 +1,1 @@
+"""The open-data catalogue: a registry of datasets, their versions, DCAT and schema.org descriptions."""
