@@ -21,6 +21,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_places", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters, cached pages and figures live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def places(db):
     """The administrative units; reloaded when a transactional test (live server, concurrency) flushed them."""

@@ -85,13 +85,3 @@ def submit(commune, road):
         return services.report_submit(**values)
 
     return _submit
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

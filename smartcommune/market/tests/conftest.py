@@ -70,13 +70,3 @@ def place(commune, buyer, *lines, payment="cod"):
 
 
 __all__ = ["TODAY", "timedelta"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The storefront caches its grid and the offers' fingerprint; each test starts from nothing."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

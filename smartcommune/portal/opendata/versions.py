@@ -9,8 +9,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from smartcommune.places.models import Commune
 
@@ -35,9 +38,23 @@ class Current:
         return registry.rows_of(self.content)
 
 
+CACHE_SECONDS = int(getattr(settings, "PORTAL_DASHBOARD_CACHE_SECONDS", 60))
+
+
+def _produced(dataset: registry.Dataset, commune: Commune) -> tuple[dict, str]:
+    """The dataset's content and digest, kept as long as the dashboard's figures: the catalogue and the
+    dataset pages show ten datasets, and producing them all costs most of a second."""
+    key = f"portal:dataset:{commune.pk}:{dataset.slug}:{get_language()}"
+    cached = cache.get(key)
+    if cached is None:
+        content = registry.produce(dataset, commune)
+        cached = (content, digest(content))
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached
+
+
 def current(dataset: registry.Dataset, commune: Commune) -> Current:
-    content = registry.produce(dataset, commune)
-    now_digest = digest(content)
+    content, now_digest = _produced(dataset, commune)
     latest = DatasetVersion.objects.filter(commune=commune, dataset=dataset.slug).order_by("-number").first()
     if latest is not None and latest.digest == now_digest:
         return Current(dataset, content, now_digest, latest.created_at, latest.number)

@@ -28,13 +28,3 @@ def photo(name="anh.jpg", size=(2400, 1800), kind="JPEG") -> SimpleUploadedFile:
 
 def pdf(name="van-ban.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The dashboard keeps its figures a minute in the cache; each test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

@@ -1,21 +1,12 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from smartcommune.criteria.tests.conftest import mini_set  # noqa: F401
 from smartcommune.registry.models import Household
 from smartcommune.surveys import services
 from smartcommune.surveys.models import Campaign, Question
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def add_households(village, n: int, *, active: bool = True) -> list[Household]:
