@@ -223,6 +223,8 @@ if TESTING:
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 IMPORT_IN_THREAD = env_bool("IMPORT_IN_THREAD", not TESTING)
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Public dashboard, key figures and open-data files are kept this long in the cache (seconds).
+PORTAL_DASHBOARD_CACHE_SECONDS = int(os.environ.get("PORTAL_DASHBOARD_CACHE_SECONDS", "60"))
 # Surveys: answers and code lookups per address per minute; wrong codes per address per hour.
 SURVEYS_RATE_LIMIT = int(os.environ.get("SURVEYS_RATE_LIMIT", "30"))
 SURVEYS_WRONG_CODE_LIMIT = int(os.environ.get("SURVEYS_WRONG_CODE_LIMIT", "20"))

@@ -1,5 +1,7 @@
 """Figures for the portal and the staff home, gathered through each part's own selectors."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from smartcommune.places.models import Commune, Province, Village
@@ -7,12 +9,17 @@ from smartcommune.registry import selectors as registry_selectors
 
 
 def commune_key_figures(commune: Commune) -> dict[str, int | None]:
-    villages = Village.objects.in_commune(commune).active().count()
-    return {
-        "villages": villages,
-        **registry_selectors.commune_household_figures(commune),
-        "organisations": registry_selectors.commune_organisation_figures(commune),
-    }
+    """Villages, households and organisations, kept as long as the dashboard's figures (a minute)."""
+    key = f"portal:key-figures:{commune.pk}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {
+            "villages": Village.objects.in_commune(commune).active().count(),
+            **registry_selectors.commune_household_figures(commune),
+            "organisations": registry_selectors.commune_organisation_figures(commune),
+        }
+        cache.set(key, figures, int(getattr(settings, "PORTAL_DASHBOARD_CACHE_SECONDS", 60)))
+    return figures
 
 
 def provinces_with_counts():
