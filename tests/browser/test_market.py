@@ -40,13 +40,6 @@ def log_in(page, live, username, next_url):
     page.wait_for_url(f"**{next_url.split('?')[0]}**")
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def two_producers(commune, villages):
     from smartcommune.accounts.models import Role

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from smartcommune.criteria.tests.conftest import mini_set  # noqa: F401
-from smartcommune.surveys.tests.conftest import campaign, fresh_cache, homes, open_campaign, slips  # noqa: F401
+from smartcommune.surveys.tests.conftest import campaign, homes, open_campaign, slips  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
