@@ -1,5 +1,6 @@
 """Public pages: the platform's home, a province, a commune's home, and the staff home."""
 
+import functools
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
@@ -46,17 +47,18 @@ def commune(request, commune_code: str):
     articles = list(news.public_articles(commune)[:8])
     announcements = [a for a in articles if a.category == Category.ANNOUNCEMENT][:3]
     latest = [a for a in articles if a.category != Category.ANNOUNCEMENT][:5]
-    criteria = dashboard.everything(commune)["criteria"]
     return render(
         request,
         "portal/commune.html",
         {
             "commune": commune,
-            "figures": selectors.commune_key_figures(commune),
+            # Called by the template only when its figures fragment is not in the cache.
+            "figures": functools.cache(lambda: selectors.commune_key_figures(commune)),
+            "criteria": functools.cache(lambda: dashboard.everything(commune)["criteria"]),
             "villages": Village.objects.in_commune(commune).active(),
+            "cache_seconds": dashboard.CACHE_SECONDS,
             "latest": latest,
             "announcements": announcements,
-            "criteria": criteria,
             "quick_links": _quick_links(commune),
         },
     )
