@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--conn-max-age",
         type=int,
-        help="serve with this CONN_MAX_AGE instead of the configured one (config/settings.py forces 0 for SQLite)",
+        help="serve with this CONN_MAX_AGE instead of the configured one (DB_CONN_MAX_AGE, 60 s by default)",
     )
     args = parser.parse_args(argv)
     plan = SIZES[args.size]
