@@ -20,7 +20,7 @@ MUST_BE_ZERO = ("lost", "duplicates")
 
 
 def topics() -> list[str]:
-    return sorted(path.stem for path in HERE.glob("*.py") if path.stem not in NOT_BENCHMARKS)
+    return sorted(p.stem for p in HERE.glob("*.py") if p.stem not in NOT_BENCHMARKS and not p.stem.startswith("_"))
 
 
 def run_one(topic: str, size: str) -> tuple[dict | None, float]:
