@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from smartcommune.core import tabular
+from smartcommune.core.forms import AmountField
 from smartcommune.core.text import fold
 from smartcommune.places.models import Commune, Province
 from smartcommune.trace.models import Lot, Product
@@ -15,43 +16,6 @@ from .models import Category, ContractItem, ExternalListing, Offer, Order, Shop,
 from .services import orders
 
 DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-
-
-class MoneyField(forms.Field):
-    """A whole amount of đồng as people write it: 180.000, 180,000, 180000 or "180.000 đ"."""
-
-    default_error_messages = {
-        "invalid": _("Enter an amount in đồng, for example 180.000."),
-        "not_positive": _("The amount must be more than zero."),
-        "too_large": _("The amount is too large."),
-    }
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        text = str(value if value is not None else "").strip().lower().replace(" ", "").replace("\u00a0", "")[:40]
-        for word in ("đồng", "vnđ", "vnd", "đ"):
-            if text.endswith(word):
-                text = text[: -len(word)]
-                break
-        if not text:
-            return None
-        if text.startswith("-"):
-            raise ValidationError(self.error_messages["not_positive"], code="not_positive")
-        try:
-            amount = tabular.parse_int(text)
-        except ValidationError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-        if amount <= 0:
-            raise ValidationError(self.error_messages["not_positive"], code="not_positive")
-        if amount > 10**12:
-            raise ValidationError(self.error_messages["too_large"], code="too_large")
-        return amount
-
-    def prepare_value(self, value):
-        return f"{value:,}".replace(",", ".") if isinstance(value, int) else value
 
 
 class QuantityDecimalField(forms.Field):
@@ -147,7 +111,7 @@ class OfferForm(forms.Form):
     pack_size = QuantityDecimalField(
         label=_("Pack size (in the lot's unit)"), help_text=_("E.g. 1 for one bag, 0,5 for half a kg.")
     )
-    price = MoneyField(label=_("Price of a pack (đồng)"))
+    price = AmountField(positive=True, max_value=10**12, label=_("Price of a pack (đồng)"))
     stock = forms.IntegerField(label=_("Packs put up for sale"), min_value=0)
     is_active = forms.BooleanField(label=_("On sale"), required=False, initial=True)
 
@@ -195,7 +159,7 @@ class AdvanceForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = MoneyField(label=_("Amount received (đồng)"))
+    amount = AmountField(positive=True, max_value=10**12, label=_("Amount received (đồng)"))
     reference = forms.CharField(label=_("Transfer reference (optional)"), max_length=80, required=False)
 
 
@@ -221,7 +185,9 @@ class ContractForm(forms.Form):
                 label=_("Product"), queryset=products, required=False
             )
             self.fields[f"item_{i}_quantity"] = QuantityDecimalField(label=_("Volume agreed"), required=False)
-            self.fields[f"item_{i}_price"] = MoneyField(label=_("Unit price (đồng)"), required=False)
+            self.fields[f"item_{i}_price"] = AmountField(
+                positive=True, max_value=10**12, label=_("Unit price (đồng)"), required=False
+            )
         for i in range(SCHEDULE_ROWS):
             self.fields[f"due_{i}_product"] = forms.ModelChoiceField(
                 label=_("Product"), queryset=products, required=False

@@ -2,11 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from smartcommune.accounts.models import Department
-from smartcommune.core import metrics, tabular
+from smartcommune.core import metrics
+from smartcommune.core.forms import AmountField
 from smartcommune.places.models import Commune, Village
 from smartcommune.registry.models import Household, Organisation
 
@@ -28,48 +28,6 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-CURRENCY_WORDS = ("đồng", "vnđ", "vnd", "đ")  # longest first
-
-
-class AmountField(forms.Field):
-    """A whole amount of đồng written as Vietnamese or English do: 1.234.567, 1,234,567 or 1234567."""
-
-    default_error_messages = {
-        "invalid": _("Enter an amount in đồng, for example 1.234.567."),
-        "negative": _("The amount cannot be negative."),
-        "too_large": _("The amount is too large."),
-    }
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 30})
-        )
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        text = str(value if value is not None else "").strip().lower().replace(" ", "").replace("\u00a0", "")[:40]
-        for word in CURRENCY_WORDS:
-            if text.endswith(word):
-                text = text[: -len(word)]
-                break
-        if not text:
-            return None
-        if text.startswith("-"):
-            raise ValidationError(self.error_messages["negative"], code="negative")
-        try:
-            amount = tabular.parse_int(text)
-        except ValidationError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-        if amount < 0:
-            raise ValidationError(self.error_messages["negative"], code="negative")
-        if amount > 10**15:
-            raise ValidationError(self.error_messages["too_large"], code="too_large")
-        return amount
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return formats.number_format(value, use_l10n=True, force_grouping=True)
-        return value
 
 
 # Plans and targets -------------------------------------------------------------------------------
