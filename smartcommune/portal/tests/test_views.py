@@ -93,3 +93,14 @@ def test_the_public_pages_speak_english_on_request(client, villages):
 
 def test_an_outsider_sees_no_staff_portal_links(login, outsider, villages):
     assert login(outsider).get(reverse("portal:staff_articles", args=["21238"])).status_code == 403
+
+
+def test_the_language_switch_on_every_page_turns_the_site_to_english_and_back(client, villages):
+    home = reverse("portal:commune", args=["21238"])
+    page = client.get(home).content.decode()
+    assert '<html lang="vi">' in page and 'name="language" value="en"' in page  # the switch is on the page
+    response = client.post(reverse("set_language"), {"language": "en", "next": home})
+    assert response.status_code == 302 and response["Location"] == home
+    assert '<html lang="en">' in client.get(home).content.decode()
+    client.post(reverse("set_language"), {"language": "vi", "next": home})
+    assert '<html lang="vi">' in client.get(home).content.decode()
