@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from smartcommune.core.images import clean_image
+
 OFFICE_EXTENSIONS = {"docx", "xlsx", "pptx"}
 
 
@@ -51,4 +53,6 @@ def clean_document(upload, *, pdf_only: bool = False, office: bool = False):
             raise ValidationError(_("Materials must be PDF, images, or Word, Excel or PowerPoint files."))
     elif kind not in ("pdf", "image"):
         raise ValidationError(_("Evidence must be a PDF or an image (JPEG, PNG, WebP)."))
+    if kind == "image":  # re-encoded: no GPS position or camera data from the phone reaches the file store
+        return clean_image(upload, max_bytes=settings.EVIDENCE_MAX_BYTES, max_side=2400)
     return upload
