@@ -152,7 +152,7 @@ def contract_list(request, code: str):
     commune = _commune(code)
     today = timezone.localdate()
     rows = []
-    for contract in access.contracts_for(request.user, commune).select_related("seller"):
+    for contract in selectors.with_progress(access.contracts_for(request.user, commune).select_related("seller")):
         progress = selectors.fulfilment(contract, today=today)
         rows.append(
             {

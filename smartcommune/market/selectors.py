@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from smartcommune.registry.models import Organisation
 from smartcommune.trace import selectors as trace_selectors
 from smartcommune.trace.models import OcopRating
 
-from .models import HOLDING, Contract, Offer, Order, OrderLine, Shop, Status
+from .models import HOLDING, Contract, ContractItem, Offer, Order, OrderLine, Status
 
 PAGE = 24
 
@@ -260,11 +260,23 @@ def _pct(part, whole) -> int:
     return int(Decimal(part) * 100 / Decimal(whole)) if whole else 0
 
 
+def _progress_items() -> Prefetch:
+    items = ContractItem.objects.select_related("product").prefetch_related("schedule", "deliveries__delivery")
+    return Prefetch("items", queryset=items)
+
+
+def with_progress(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    """Contracts with what fulfilment() reads, in four queries whatever their number."""
+    return contracts.prefetch_related(_progress_items())
+
+
 def fulfilment(contract: Contract, *, today: date | None = None) -> Fulfilment:
     """Delivered against agreed, by volume and value; a scheduled step is late when, by its due day,
     the deliveries of that product had not reached the schedule's running total."""
     today = today or timezone.localdate()
-    items = list(contract.items.select_related("product").prefetch_related("schedule", "deliveries__delivery"))
+    if "items" not in getattr(contract, "_prefetched_objects_cache", {}):  # a contract not from with_progress()
+        prefetch_related_objects([contract], _progress_items())
+    items = list(contract.items.all())
     progress = []
     for item in items:
         deliveries = sorted(((d.delivery.delivered_on, d.quantity) for d in item.deliveries.all()), key=lambda x: x[0])
@@ -293,7 +305,3 @@ def fulfilment(contract: Contract, *, today: date | None = None) -> Fulfilment:
         value_pct=_pct(delivered_value, agreed_value),
         late_count=sum(len(p.late) for p in progress),
     )
-
-
-def shops_with_panoramas(commune: Commune) -> QuerySet[Shop]:
-    return Shop.objects.filter(commune=commune, panoramas__isnull=False).distinct()

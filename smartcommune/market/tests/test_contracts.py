@@ -121,3 +121,25 @@ def test_the_metrics_are_registered_for_the_programme(commune):
                 "active_contracts"):  # fmt: skip
         assert metrics.get(f"market.{key}") is not None
     assert metrics.read("market.linkage_cooperatives", commune, date(2025, 1, 1)) is None  # no contract at all
+
+
+def test_the_contract_list_reads_fulfilment_in_the_same_queries_for_one_contract_or_five(
+    contract, commune, organisation, product, lot, login, official, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    url = reverse("market:contracts", args=[commune.code])
+    contracts.delivery_record(contract=contract, delivered_on=TODAY, lines=[(contract.items.get(), lot, Decimal("10"))])
+    client = login(official)
+    client.get(url)  # warm the session and the menu
+    with django_assert_max_num_queries(30) as one:
+        client.get(url)
+    for n in range(2, 6):
+        contracts.contract_create(
+            commune=commune, seller=organisation, number=f"HĐLK-0{n}/2025", buyer_name="Công ty Mẫu",
+            buyer_tax_code="0100233488", starts_on=TODAY - timedelta(days=60), ends_on=TODAY + timedelta(days=300),
+            signed_on=TODAY - timedelta(days=61), items=[contracts.ItemSpec(product, Decimal("100"), 12_000)],
+            schedule=[contracts.ScheduleSpec(product, TODAY - timedelta(days=30), Decimal("50"))],
+        )  # fmt: skip
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -282,7 +282,7 @@ def contract_list(request, commune_code: str):
     commune = _commune(commune_code)
     visible = access.contracts_for(request.user, commune).select_related("seller")
     today = timezone.localdate()
-    rows = [selectors.fulfilment(c, today=today) for c in visible.prefetch_related("items")]
+    rows = [selectors.fulfilment(c, today=today) for c in selectors.with_progress(visible)]
     return render(
         request,
         "market/staff/contracts.html",
