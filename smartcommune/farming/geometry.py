@@ -16,12 +16,12 @@ from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from pyproj import Geod
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.validation import explain_validity
 
 from smartcommune.core import geo
 
-# Mainland Vietnam with its islands (Hoàng Sa, Trường Sa), lon/lat; generous by a few km.
+# Limits of an uploaded plot file; where a point may lie is core.geo's and the commune's radius.
 MAX_VERTICES = 5000
 MAX_FILE_BYTES = 5 * 2**20
 DECIMALS = 7  # about 1 cm: more digits only add noise from GPS receivers
@@ -295,11 +295,3 @@ def read_file(upload) -> list[tuple[str, dict]]:
         except UnicodeDecodeError as error:
             raise ValidationError(_("The GeoJSON file is not UTF-8 text.")) from error
     raise ValidationError(_("Send a GeoJSON (.geojson) or KML (.kml) file."))
-
-
-def feature(geometry: dict, properties: dict) -> dict:
-    return {"type": "Feature", "geometry": geometry, "properties": properties}
-
-
-def as_shape(geometry: dict):
-    return shape(geometry)

@@ -14,7 +14,7 @@ from smartcommune.accounts.models import Role, User
 from smartcommune.places.models import Commune
 from smartcommune.registry.models import Organisation
 
-from .models import Contract, Offer, Order, Shop
+from .models import Contract, Offer, Order
 
 READERS = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.COOP_MANAGER)
 EDITORS = (Role.COMMUNE_OFFICIAL, Role.COOP_MANAGER)
@@ -38,11 +38,6 @@ def _narrow(qs: QuerySet, codes: frozenset[str] | None, path: str) -> QuerySet:
 def organisations_for(user: User, commune: Commune, *, edit: bool = False) -> QuerySet[Organisation]:
     codes = organisation_codes(user, commune, edit=edit)
     return _narrow(Organisation.objects.in_commune(commune), codes, "code")
-
-
-def shops_for(user: User, commune: Commune, *, edit: bool = False) -> QuerySet[Shop]:
-    codes = organisation_codes(user, commune, edit=edit)
-    return _narrow(Shop.objects.filter(commune=commune), codes, "organisation__code")
 
 
 def offers_for(user: User, commune: Commune, *, edit: bool = False) -> QuerySet[Offer]:

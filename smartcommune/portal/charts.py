@@ -27,10 +27,6 @@ class Chart:
     height: int
     headers: tuple[str, str]
 
-    @property
-    def text_y(self):
-        return [(b, b.y + 13, b.y + 18) for b in self.bars]
-
 
 def bar_chart(title: str, items: list[tuple[str, Decimal | float | int | None, str]], *, maximum=None,
               tones: list[str] | None = None, headers: tuple[str, str] = ("", "")) -> Chart:  # fmt: skip
