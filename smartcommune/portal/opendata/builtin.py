@@ -211,15 +211,12 @@ def budget_rows(commune) -> list[dict]:
     ]
 
 
+MARKET_KEYS = ("product", "brand", "pack", "price_vnd", "packs_left", "category", "producer", "producer_code",
+               "ocop_stars", "lot", "trace_url", "url")  # fmt: skip
+
+
 def market_rows(commune) -> list[dict]:
-    return [
-        {key: row[key] for key in MARKET_KEYS} | {"trace_url": row["trace_url"], "url": row["url"]}
-        for row in market_selectors.public_products(commune)
-    ]
-
-
-MARKET_KEYS = ("product", "brand", "pack", "price_vnd", "packs_left", "category", "producer", "producer_code")
-MARKET_KEYS += ("ocop_stars", "lot")
+    return [{key: row[key] for key in MARKET_KEYS} for row in market_selectors.public_products(commune)]
 
 
 def register_builtin() -> None:
