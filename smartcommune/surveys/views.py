@@ -48,6 +48,7 @@ class Field:
 def _fields(questions: list[Question], data=None, errors: dict | None = None) -> list[Field]:
     errors = errors or {}
     numbers, fields, number = {}, [], 0
+    by_pk = {question.pk: question for question in questions}  # options already prefetched on these
     for question in questions:
         if question.takes_answer:
             number += 1
@@ -56,7 +57,7 @@ def _fields(questions: list[Question], data=None, errors: dict | None = None) ->
         if data is not None:
             item.values = data.getlist(item.html_name)
             item.value = item.values[-1] if item.values else ""
-        source = question.show_if_question
+        source = by_pk.get(question.show_if_question_id) if question.show_if_question_id else None
         if source is not None:
             label = next(
                 (o.label for o in source.options.all() if o.value == question.show_if_value), question.show_if_value
