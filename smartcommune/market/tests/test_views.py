@@ -234,3 +234,19 @@ def test_a_contract_is_recorded_from_the_form_and_the_outsider_cannot_open_it(
     contract = Contract.objects.get()
     assert response.status_code == 302 and contract.items.get().quantity == 1500 and contract.status == "signed"
     assert login(outsider).get(reverse("market:contract", args=[commune.code, contract.pk])).status_code == 403
+
+
+def test_a_flood_of_orders_from_one_connection_is_refused_with_a_clear_message(
+    client, commune, rice_offer, monkeypatch
+):
+    from smartcommune.market.views import public
+
+    monkeypatch.setattr(public, "CHECKOUT_LIMIT", 1)
+    data = {"name": "Trần Văn Mua", "phone": "0912345678", "fulfilment": "pickup", "payment": "cod"}
+    url = reverse("market:checkout", args=[commune.code])
+    client.post(reverse("market:cart_add", args=[commune.code, rice_offer.pk]), {"quantity": "1"})
+    assert client.post(url, data).status_code == 302 and Order.objects.count() == 1
+    client.post(reverse("market:cart_add", args=[commune.code, rice_offer.pk]), {"quantity": "1"})
+    response = client.post(url, data)
+    assert response.status_code == 429 and "Quá nhiều đơn hàng" in response.content.decode()
+    assert Order.objects.count() == 1

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartcommune.core import tabular
+from smartcommune.core import ratelimit, tabular
 from smartcommune.core.forms import apply_errors
 from smartcommune.places.models import Commune
 
@@ -32,6 +32,9 @@ from ..services import orders as order_services
 
 STARS = (3, 4, 5)
 VERSION_SECONDS = 3
+# Orders from one address (a commune hall's connection serves many buyers): stock is held and producers are
+# told of each order, so a flood is refused with a clear message.
+CHECKOUT_LIMIT, CHECKOUT_WINDOW = 30, 600
 CACHE_SECONDS = 300  # bounds how long a change the fingerprint misses (a producer's name) takes to show
 
 
@@ -279,7 +282,13 @@ def checkout(request, commune_code: str):
     if request.user.is_authenticated:
         initial.update(name=request.user.full_name, email=request.user.email)
     form = CheckoutForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    flooded = request.method == "POST" and not ratelimit.hit(
+        "market:checkout", ratelimit.client_key(request), limit=CHECKOUT_LIMIT, window=CHECKOUT_WINDOW
+    )
+    if flooded:
+        form.is_valid()
+        form.add_error(None, _("Too many orders from this connection in a short time. Wait ten minutes and try again."))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         buyer = order_services.Buyer(
             name=data["name"],
@@ -312,7 +321,7 @@ def checkout(request, commune_code: str):
             "any_without_vietqr": any(not g["vietqr"] for g in groups),
             "communes": Commune.objects.filter(province__code=province).order_by("name").values_list("name", flat=True),
         },
-        status=400 if form.errors else 200,
+        status=429 if flooded else 400 if form.errors else 200,
     )
 
 
