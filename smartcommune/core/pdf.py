@@ -7,6 +7,7 @@ fonts or Pango are needed.
 from datetime import date
 
 import font_roboto
+from django.utils import timezone
 from fpdf import FPDF, XPos, YPos
 from fpdf.fonts import FontFace
 
@@ -68,7 +69,10 @@ class Document(FPDF):
             for row in rows:
                 table.row([str(cell) for cell in row])
 
-    def signature(self, place_date: str, role: str) -> None:
+    def signature(self, *, place: str, role: str, on: date | None = None) -> None:
+        """The signing block at the bottom right: "<place>, ngày dd tháng mm năm yyyy", then who signs."""
+        on = on or timezone.localdate()
+        place_date = f"{place}, ngày {on:%d} tháng {on:%m} năm {on:%Y}"
         self.ln(8)
         half = (self.w - self.l_margin - self.r_margin) / 2
         self.set_x(self.l_margin + half)

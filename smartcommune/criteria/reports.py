@@ -5,7 +5,7 @@ import csv as csv_module
 import io
 from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -134,8 +134,7 @@ def pdf(result: CommuneResult) -> tuple[bytes, str]:
             rows.append(_indicator_cells(indicator))
     doc.table(HEADER, rows, widths=[12, 90, 26, 28, 22, 38, 50])
     doc.paragraph(_("⚠ marks a value or threshold that still needs verification against the official decision."))
-    today = timezone.localdate()
-    doc.signature(f"{result.commune.name}, ngày {today:%d} tháng {today:%m} năm {today:%Y}", "TM. ỦY BAN NHÂN DÂN")
+    doc.signature(place=result.commune.name, role="TM. ỦY BAN NHÂN DÂN")
     return doc.bytes(), "application/pdf"
 
 

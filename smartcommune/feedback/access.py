@@ -61,6 +61,15 @@ def reports_for(user: User, commune: Commune) -> QuerySet[Report]:
     return reports.filter(condition)
 
 
+def inbox_for(user: User, commune: Commune) -> QuerySet[Report]:
+    """The reports a user's inbox opens on: a unit's own, or all it may read for the leadership and the readers."""
+    reports = reports_for(user, commune)
+    if is_leadership(user, commune):
+        return reports
+    own = units_of(user, commune)
+    return reports.filter(unit__in=own) if own else reports
+
+
 def can_handle(user: User, report: Report) -> bool:
     return is_leadership(user, report.commune) or report.unit in units_of(user, report.commune)
 
@@ -75,6 +84,10 @@ def require_handle(user: User, report: Report) -> None:
 def can_see_reporter(user: User, report: Report) -> bool:
     """Contacts are shown to those who may need to call back: the handling unit and the leadership."""
     return not report.anonymous and can_handle(user, report)
+
+
+def can_configure(user: User, commune: Commune) -> bool:
+    return scoping.scope_for(user).has_role(commune, *CONFIGURERS)
 
 
 def require_configure(user: User, commune: Commune) -> None:

@@ -14,7 +14,7 @@ from smartcommune.core import geo
 from smartcommune.places.models import Commune
 
 from . import access, selectors, services, units
-from .models import OPEN_STATUSES, Report
+from .models import Report
 
 router = Router(tags=["feedback"])
 
@@ -133,12 +133,7 @@ def inbox(request, code: str, filters: Query[InboxFilters]):
     """The reports the caller may read on staff pages (a unit sees its own), most urgent first."""
     commune = _commune(code)
     reports = access.reports_for(request.user, commune).select_related("category", "village")
-    if filters.status == "open":
-        reports = reports.filter(status__in=OPEN_STATUSES)
-    elif filters.status == "closed":
-        reports = reports.exclude(status__in=OPEN_STATUSES)
-    elif filters.status != "all":
-        reports = reports.filter(status=filters.status)
+    reports = reports.in_state(filters.status)
     if filters.unit:
         reports = reports.filter(unit=filters.unit)
     now = timezone.now()

@@ -203,6 +203,16 @@ class ReportQuerySet(models.QuerySet):
     def overdue(self, now) -> "ReportQuerySet":
         return self.open().filter(deadline__lt=now)
 
+    def in_state(self, state: str) -> "ReportQuerySet":
+        """An inbox's status filter: "open", "closed", "all", or one `Status`."""
+        if state == "open":
+            return self.open()
+        if state == "closed":
+            return self.exclude(status__in=OPEN_STATUSES)
+        if state == "all":
+            return self
+        return self.filter(status=state)
+
 
 class Report(models.Model):
     """One problem reported by a resident, with its number, place, photos and handling state."""

@@ -1,6 +1,5 @@
 """Checks on uploaded files for attachments and documents: by content, not only by name."""
 
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -8,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
+from smartcommune.core import uploads
 from smartcommune.core.text import slugify_vi
 
 # Office formats are zip files holding a known member; PDF starts with its signature.
@@ -34,11 +34,9 @@ class CheckedFile:
 
 def check_file(upload) -> CheckedFile:
     """A PDF, Word, Excel or OpenDocument file under the size limit, or a ValidationError saying why not."""
-    limit = max_bytes()
     if upload is None:
         raise ValidationError(_("Choose a file."))
-    if upload.size > limit:
-        raise ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": limit // 2**20})
+    uploads.check_size(upload, max_bytes())
     original = (getattr(upload, "name", "") or "tep").rsplit("/", 1)[-1]
     stem, _dot, extension = original.rpartition(".")
     extension = extension.lower()
@@ -46,20 +44,10 @@ def check_file(upload) -> CheckedFile:
         raise ValidationError(
             _("Only PDF, Word (.docx), Excel (.xlsx) and OpenDocument (.odt, .ods) files are accepted.")
         )
-    upload.seek(0)
-    data = upload.read()
     content_type, member = KINDS[extension]
-    if member is None:
-        valid = data.startswith(b"%PDF-")
-    else:
-        try:
-            import io
-
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                valid = member in archive.namelist()
-        except zipfile.BadZipFile:
-            valid = False
+    valid = uploads.is_pdf(upload) if member is None else member in uploads.zip_members(upload)
     if not valid:
         raise ValidationError(_("The file's content is not a valid %(kind)s file.") % {"kind": extension.upper()})
+    data = upload.read()
     safe = slugify_vi(stem)[:80] or "tep"
     return CheckedFile(ContentFile(data, name=f"{safe}.{extension}"), original[:200], content_type, len(data))

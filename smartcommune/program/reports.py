@@ -375,7 +375,7 @@ def progress_pdf(commune: Commune, on: date) -> bytes:
         doc.table(
             [_("Figure"), _("Value")], [[a, money(b)] for a, b in _training_rows(data.training)], widths=[110, 40]
         )
-        doc.signature(f"{commune.name}, ngày {on:%d} tháng {on:%m} năm {on:%Y}", "TM. ỦY BAN NHÂN DÂN")
+        doc.signature(place=commune.name, role="TM. ỦY BAN NHÂN DÂN", on=on)
         return doc.bytes()
 
 

@@ -39,9 +39,19 @@ def _is_commune_front_officer(user: User, commune: Commune) -> bool:
         return True
     if not scope.has_role(commune, Role.FRONT_OFFICER):
         return False
-    return RoleAssignment.objects.filter(
-        user=user, role=Role.FRONT_OFFICER, commune=commune, village__isnull=True
-    ).exists()
+    return commune.pk in _commune_front_offices(user)
+
+
+def _commune_front_offices(user: User) -> frozenset[int]:
+    """The communes where the user is a Front officer for the whole commune (not for one village).
+
+    Read once and kept on the user object, like the scope, so a page asks the database once."""
+    cached = getattr(user, "_surveys_front_communes", None)
+    if cached is None:
+        assignments = RoleAssignment.objects.filter(user=user, role=Role.FRONT_OFFICER, village__isnull=True)
+        cached = frozenset(assignments.values_list("commune_id", flat=True))
+        user._surveys_front_communes = cached
+    return cached
 
 
 def can_create(user: User, commune: Commune, kind: str) -> bool:

@@ -5,7 +5,7 @@ import io
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -313,6 +313,5 @@ def results_pdf(results: Results) -> bytes:
             [[s.question.text, o.label, o.count, _pct(o.pct)] for s in others for o in s.options],
             widths=[120, 90, 27, 30],
         )
-    today = timezone.localdate()
-    doc.signature(f"{campaign.commune.name}, ngày {today:%d} tháng {today:%m} năm {today:%Y}", "TM. BAN THƯỜNG TRỰC")
+    doc.signature(place=campaign.commune.name, role="TM. BAN THƯỜNG TRỰC")
     return doc.bytes()

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from smartcommune.feedback import services
+from smartcommune.feedback import access, selectors, services
 from smartcommune.feedback.models import ApiKey, Category, Holiday, Question, Report, ReportArea, Status
 from smartcommune.feedback.views import public as public_views
 
@@ -146,6 +146,14 @@ def test_nearby_reports_are_shown_before_a_second_report_is_sent(client, submit,
     assert response.status_code == 302 and Report.objects.count() == 2
 
 
+def test_the_nearby_notice_states_the_distance_the_search_uses(client, submit, lighting, monkeypatch):
+    submit(category=lighting, raw_answers={})
+    monkeypatch.setattr(selectors, "NEARBY_METRES", 1500)  # the text only: the search keeps its default
+    near = {"category": lighting.pk, "latitude": HERE[0] + 0.0003, "longitude": HERE[1]}
+    assert "1.500 m." in client.get(url("nearby"), near).content.decode()
+    assert "1.500 m." in client.post(url("new"), form_data(lighting)).content.decode()
+
+
 def test_a_flood_from_one_address_is_refused(client, lighting, monkeypatch):
     from django.core.cache import cache
 
@@ -206,6 +214,19 @@ def test_a_unit_opens_its_inbox_on_its_own_reports(login, economy, submit, categ
     submit(category=categories["XA-HOI"], raw_answers={})
     page = login(economy).get(url("inbox")).content.decode()
     assert "PA-2025-000001" in page and "PA-2025-000002" not in page
+
+
+def test_a_unit_may_widen_its_inbox_to_every_report_it_reads_and_still_counts_its_own(
+    login, economy, leader, commune, submit, categories
+):
+    own = submit()
+    other = submit(category=categories["XA-HOI"], raw_answers={})
+    assert list(access.inbox_for(economy, commune)) == [own]
+    assert set(access.inbox_for(leader, commune)) == set(access.reports_for(economy, commune)) == {own, other}
+    response = login(economy).get(url("inbox"), {"unit": ""})
+    page = response.content.decode()
+    assert own.number in page and other.number in page
+    assert response.context["summary"]["open"] == 1
 
 
 def test_the_leadership_sees_every_report_and_overdue_ones_stand_out(login, leader, submit, categories):

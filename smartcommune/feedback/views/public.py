@@ -211,6 +211,7 @@ def report_new(request, commune_code: str):
             "form": form,
             "question_fields": _question_fields(form),
             "nearby": nearby,
+            "nearby_metres": selectors.NEARBY_METRES,
             "categories": selectors.active_categories(commune),
             **_map_context(commune),
         },
@@ -243,11 +244,12 @@ def report_questions(request, commune_code: str):
 
 @require_GET
 def report_nearby(request, commune_code: str):
-    """Open reports of the same category within 200 m of the pin (htmx, while the resident writes)."""
+    """Open reports of the same category within NEARBY_METRES of the pin (htmx, while the resident writes)."""
     commune = _commune(commune_code)
     category = _category_from(commune, request.GET.get("category"))
     nearby = _nearby_for(commune, category, request.GET.get("latitude"), request.GET.get("longitude"))
-    return render(request, "feedback/_nearby.html", {"commune": commune, "nearby": nearby, "form": None})
+    context = {"commune": commune, "nearby": nearby, "nearby_metres": selectors.NEARBY_METRES, "form": None}
+    return render(request, "feedback/_nearby.html", context)
 
 
 # Following one's report ---------------------------------------------------------------------------

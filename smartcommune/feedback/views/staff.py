@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartcommune.accounts import scoping
 from smartcommune.core.forms import apply_errors
 from smartcommune.core.history import history_of
 from smartcommune.core.notify import mask
@@ -31,7 +30,7 @@ from ..forms import (
     ReassignForm,
     TransitionForm,
 )
-from ..models import OPEN_STATUSES, ApiKey, Category, Holiday, Question, Report, ReportArea, Status
+from ..models import OPEN_STATUSES, ApiKey, Category, Holiday, Question, Report, ReportArea
 
 
 def _commune(code: str) -> Commune:
@@ -49,30 +48,22 @@ def mask_name(name: str) -> str:
 @login_required
 def inbox(request, commune_code: str):
     commune = _commune(commune_code)
-    reports = access.reports_for(request.user, commune)
-    my_units = access.units_of(request.user, commune)
-    leadership = access.is_leadership(request.user, commune)
+    readable = access.reports_for(request.user, commune)
+    own = access.inbox_for(request.user, commune)
     labels = units.labels(commune)
     unit_choices = sorted(
-        ((key, labels.get(key, key)) for key in reports.values_list("unit", flat=True).distinct().order_by()),
+        ((key, labels.get(key, key)) for key in readable.values_list("unit", flat=True).distinct().order_by()),
         key=lambda pair: pair[1],
     )
     form = InboxFilterForm(request.GET or None, commune=commune, unit_choices=unit_choices)
     filters = form.cleaned_data if form.is_valid() else {}
     now = timezone.now()
     status = filters.get("status") or "open"
-    if filters.get("q"):
-        reports = reports.filter(number__icontains=filters["q"].strip())
-    elif status == "open":
-        reports = reports.filter(status__in=OPEN_STATUSES)
-    elif status == "closed":
-        reports = reports.exclude(status__in=OPEN_STATUSES)
-    elif status in Status.values:
-        reports = reports.filter(status=status)
+    reports = readable if "unit" in request.GET else own  # until a unit is chosen, a unit sees its own reports
+    number = filters.get("q", "").strip()
+    reports = reports.filter(number__icontains=number) if number else reports.in_state(status)
     if filters.get("unit"):
         reports = reports.filter(unit=filters["unit"])
-    elif my_units and not leadership and "unit" not in request.GET:
-        reports = reports.filter(unit__in=my_units)  # a unit's inbox opens on its own reports
     for name in ("category", "village"):
         if filters.get(name):
             reports = reports.filter(**{name: filters[name]})
@@ -88,11 +79,8 @@ def inbox(request, commune_code: str):
         report.overdue = report.is_overdue(now)
     query = request.GET.copy()
     query.pop("page", None)
-    counts = access.reports_for(request.user, commune).filter(status__in=OPEN_STATUSES)
-    if my_units and not leadership:
-        counts = counts.filter(unit__in=my_units)
-    summary = counts.aggregate(open=Count("pk"))
-    summary["overdue"] = counts.filter(deadline__lt=now).count()
+    summary = own.open().aggregate(open=Count("pk"))
+    summary["overdue"] = own.overdue(now).count()
     return render(
         request,
         "feedback/inbox.html",
@@ -102,8 +90,8 @@ def inbox(request, commune_code: str):
             "page": page,
             "query": query.urlencode(),
             "summary": summary,
-            "leadership": leadership,
-            "can_configure": scoping.scope_for(request.user).has_role(commune, *access.CONFIGURERS),
+            "leadership": access.is_leadership(request.user, commune),
+            "can_configure": access.can_configure(request.user, commune),
         },
     )
 

@@ -2,6 +2,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -304,6 +306,14 @@ def test_a_village_front_officer_is_held_to_their_village(login, commune, villag
     assert client.get(url("paper", open_campaign.pk), {"ma": slips["T01"][0]}).status_code == 403
     assert client.post(url("paper", open_campaign.pk), form_data(open_campaign, slips["T02"][0])).status_code == 302
     assert client.get(url("campaign_edit", open_campaign.pk)).status_code == 403
+
+
+def test_the_survey_list_asks_once_whether_the_user_is_the_communes_front_officer(login, front_officer, campaign):
+    client = login(front_officer)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("campaigns")).status_code == 200
+    front_lookups = [q["sql"] for q in queries if "accounts_roleassignment" in q["sql"] and "IS NULL" in q["sql"]]
+    assert len(front_lookups) == 1
 
 
 # Results, exports, moderation --------------------------------------------------------------------
