@@ -103,6 +103,7 @@ def configure(database_url: str | None, *, prefix: str = "xtm-bench-web-") -> tu
     os.environ["DJANGO_TESTING"] = "1"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ["SITE_URL"] = f"http://{HOST}:{PORT}"
+    os.environ.setdefault("TRACE_SCAN_FLUSH_SECONDS", "2")  # as in production (the tests write each scan at once)
     scratch = None
     if not database_url:
         scratch = tempfile.mkdtemp(prefix=prefix)

@@ -213,6 +213,8 @@ NINJA_MAX_PER_PAGE_SIZE = 500
 # Map tiles: OpenStreetMap by default, any XYZ template may replace it.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
+# QR scans are tallied in each process and written at most this many seconds later (0: at once, as in tests).
+TRACE_SCAN_FLUSH_SECONDS = float(os.environ.get("TRACE_SCAN_FLUSH_SECONDS", "0" if TESTING else "2"))
 
 if TESTING:
     # Fast and isolated tests: a cheap hasher, uploads kept in memory.

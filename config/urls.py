@@ -4,11 +4,13 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from config.api import api
-from smartcommune.core import media
+from smartcommune.core import i18n, media
 
 urlpatterns = [
+    # GS1 Digital Link: what a scanned QR label opens, the busiest public address, so matched first.
+    path("01/", include("smartcommune.trace.resolver_urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("ngon-ngu/", i18n.set_language, name="language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri-he-thong/", admin.site.urls),
 ]
@@ -23,7 +25,6 @@ urlpatterns += [
     path("open311/v2/", include("smartcommune.feedback.open311_urls")),
     path("nong-nghiep/", include("smartcommune.farming.urls")),
     path("truy-xuat/", include("smartcommune.trace.urls")),
-    path("01/", include("smartcommune.trace.resolver_urls")),
     path("cho/", include("smartcommune.market.urls")),
     path("chuong-trinh/", include("smartcommune.program.urls")),
     path("", include("smartcommune.portal.urls")),

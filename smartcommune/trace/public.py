@@ -3,7 +3,8 @@ products without a GTIN, and the producer's page. No sign-in, no personal data, 
 
 The lot page is cached per lot and language; the key carries the lot's and the product's versions,
 which every change to the lot, its events or the product increments, so a change shows at once on
-every server. Scans are counted on every human (HTML) request, cached or not.
+every server. Every human (HTML) visit, cached or not, is a counted scan (scans.count: no write on the
+visit itself).
 """
 
 import json
@@ -12,6 +13,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -31,21 +33,33 @@ HTML, JSONLD, JSON = "text/html", "application/ld+json", "application/json"
 
 
 def _machine(request) -> bool:
-    if request.GET.get("format") in ("jsonld", "json"):
+    """Whether a machine asks (?format=jsonld or json, or an Accept that prefers JSON-LD or JSON)."""
+    if "format=" in request.META.get("QUERY_STRING", "") and request.GET.get("format") in ("jsonld", "json"):
         return True
+    if "json" not in request.META.get("HTTP_ACCEPT", ""):  # a phone's browser: skip weighing the Accept header
+        return False
     return request.get_preferred_type([HTML, JSONLD, JSON]) in (JSONLD, JSON)
 
 
-LOOKUP = ("pk", "cache_version", "product__cache_version", "product__scan_alert_per_day")
+# The one query a cached page needs, written out: building it with the ORM took longer than running it.
+_LOOKUP = """
+SELECT l.id, l.cache_version, p.cache_version, p.scan_alert_per_day
+FROM {lot} l JOIN {product} p ON p.id = l.product_id WHERE p.{key} = %s AND l.code = %s
+"""
 
 
-def _lookup(**filters) -> tuple | None:
-    """(lot id, lot version, product version, scan threshold): the one query a cached page needs."""
-    rows = list(Lot.objects.filter(**filters).order_by().values_list(*LOOKUP)[:1])
-    return rows[0] if rows else None
+def _lookup(key: str, value: str, lot_code: str) -> tuple | None:
+    """(lot id, lot version, product version, scan threshold) of the lot named by (GTIN or internal code, lot
+    code); lot codes are unique per product, so one row at most."""
+    if key not in ("gtin", "internal_code"):
+        raise ValueError(key)
+    sql = _LOOKUP.format(lot=Lot._meta.db_table, product=Product._meta.db_table, key=key)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value, lot_code])
+        return cursor.fetchone()
 
 
-def serve_lot(request, lot_id: int, lot_version: int, product_version: int, threshold: int, *, counted: bool = False):
+def serve_lot(request, lot_id: int, lot_version: int, product_version: int, threshold: int):
     """The lot's page (or its EPCIS document for machines) from the cache; a human's visit is a counted scan."""
     machine = _machine(request)
     key = f"trace:lot:{lot_id}:{lot_version}:{product_version}:{get_language()}:{'j' if machine else 'h'}"
@@ -70,25 +84,12 @@ def serve_lot(request, lot_id: int, lot_version: int, product_version: int, thre
                 },
             )
         cache.set(key, body, CACHE_SECONDS)
-    if not machine and request.method == "GET" and not counted:
-        scans.scan_record(lot_id=lot_id, threshold=threshold)
+    if not machine and request.method == "GET":
+        scans.count(lot_id=lot_id, threshold=threshold)
     response = HttpResponse(body, content_type=f"{JSONLD if machine else HTML}; charset=utf-8")
     response["Vary"] = "Accept, Cookie"
     response["Cache-Control"] = "no-cache"  # every scan reaches us, to be counted
     return response
-
-
-def _serve(request, found: tuple, counted: bool):
-    return serve_lot(request, *found, counted=counted)
-
-
-def _find(request, key: str, value: str, lot: str):
-    """(lot id, versions, threshold) and whether this visit was already counted; one statement for a scan."""
-    if request.method == "GET" and not _machine(request):
-        found = scans.scan_lookup(key=key, value=value, lot_code=lot)
-        if found is not None:
-            return found, True
-    return _lookup(**{f"product__{key}": value, "code": lot}), False
 
 
 def not_found(request, *, title: str, message: str, product: Product | None = None):
@@ -133,7 +134,12 @@ def _unknown_lot(request, product: Product, lot: str):
 
 
 def resolve_lot(request, gtin: str, lot: str, serial: str | None = None):
-    """`/01/{GTIN}/10/{lot}[/21/{serial}]`: the lot's public trace page (a serial shows its lot)."""
+    """`/01/{GTIN}/10/{lot}[/21/{serial}]`: the lot's public trace page (a serial shows its lot).
+
+    Stored GTINs are valid 14-digit ones, so a lot found is served at once; only a miss is checked."""
+    found = _lookup("gtin", gtin, lot)
+    if found is not None:
+        return serve_lot(request, *found)
     try:
         canonical = normalize_gtin(gtin)
     except ValidationError as error:
@@ -141,11 +147,8 @@ def resolve_lot(request, gtin: str, lot: str, serial: str | None = None):
     if canonical != gtin:
         target = reverse("resolver:lot", args=[canonical, lot])
         return HttpResponsePermanentRedirect(target + (f"?{request.GET.urlencode()}" if request.GET else ""))
-    found, counted = _find(request, "gtin", gtin, lot)
-    if found is None:
-        product = Product.objects.filter(gtin=gtin).first()
-        return _unknown_lot(request, product, lot) if product else _unknown_product(request, gtin)
-    return _serve(request, found, counted)
+    product = Product.objects.filter(gtin=gtin).first()
+    return _unknown_lot(request, product, lot) if product else _unknown_product(request, gtin)
 
 
 def resolve_product(request, gtin: str):
@@ -164,11 +167,11 @@ def resolve_product(request, gtin: str):
 
 def internal_lot(request, internal_code: str, lot: str):
     """`/truy-xuat/sp/{code}/lo/{lot}`: labels printed before the product had a GTIN keep working."""
-    found, counted = _find(request, "internal_code", internal_code, lot)
+    found = _lookup("internal_code", internal_code, lot)
     if found is None:
         product = Product.objects.filter(internal_code=internal_code).first()
         return _unknown_lot(request, product, lot) if product else _unknown_product(request, internal_code)
-    return _serve(request, found, counted)
+    return serve_lot(request, *found)
 
 
 def internal_product(request, internal_code: str):

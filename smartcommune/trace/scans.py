@@ -1,98 +1,113 @@
-"""Scans of lots' QR codes: counted with one atomic statement per scan; an unusual number in a day is
-reported to the producer, once. The public page's hot path (scan_lookup) counts the scan and reads the
-cache key's versions in the same statement."""
+"""Scans of lots' QR codes, counted per lot and day; an unusual number in a day is reported to the
+producer, once.
 
+The public page's hot path only reads: `count` adds the scan to this process's tally, and a background
+flush writes the tally at most TRACE_SCAN_FLUSH_SECONDS later, one UPDATE per lot scanned in that time
+(and once more when the process exits). A scan counter is not an official record: a process killed
+outright loses at most those seconds of scans, never holds a wrong count. With the setting at 0 (the
+tests), each scan is written at once.
+"""
+
+import atexit
+import os
+import threading
+from collections import Counter
 from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from smartcommune.core import notify
 
-from .models import Lot, Product, ScanDay
+from .models import Lot, ScanDay
 
 
 def _d(value: date) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _scan_table() -> str:
-    return ScanDay._meta.db_table
+class _Tally:
+    """Scans not yet written, by (lot, day), with each lot's alert threshold; one flush pending at most."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.counts: Counter[tuple[int, date]] = Counter()
+        self.thresholds: dict[int, int] = {}
+        self.timer: threading.Timer | None = None
+
+    def add(self, lot_id: int, day: date, threshold: int, delay: float) -> None:
+        with self.lock:
+            self.counts[lot_id, day] += 1
+            self.thresholds[lot_id] = threshold
+            if self.timer is None:
+                self.timer = threading.Timer(delay, flush)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def take(self) -> tuple[Counter, dict[int, int]]:
+        with self.lock:
+            if self.timer is not None and self.timer is not threading.current_thread():
+                self.timer.cancel()  # flushed early (at exit, or by a test): the timer has nothing left to do
+            taken = self.counts, self.thresholds
+            self.counts, self.thresholds, self.timer = Counter(), {}, None
+            return taken
 
 
-# The public page's hot path: count a scan AND read what the cached page's key needs, in one statement.
-_SCAN_LOOKUP = """
-UPDATE {scan} SET count = count + 1
-WHERE day = %s AND lot_id = (
-    SELECT l.id FROM {lot} l JOIN {product} p ON p.id = l.product_id WHERE p.{key} = %s AND l.code = %s
-)
-RETURNING lot_id,
-    (SELECT l.cache_version FROM {lot} l WHERE l.id = {scan}.lot_id),
-    (SELECT p.cache_version FROM {lot} l JOIN {product} p ON p.id = l.product_id WHERE l.id = {scan}.lot_id),
-    (SELECT p.scan_alert_per_day FROM {lot} l JOIN {product} p ON p.id = l.product_id WHERE l.id = {scan}.lot_id),
-    count, alerted_at
-"""
+_tally = _Tally()
 
 
-def _unsynced() -> bool:
-    """PostgreSQL with client-side binding (Django's default) can prefix the statement with SET LOCAL."""
-    options = connection.settings_dict.get("OPTIONS", {})
-    return connection.vendor == "postgresql" and options.get("server_side_binding") is not True
+def _forget() -> None:
+    """A forked child starts with no tally of its own: the parent writes what it counted."""
+    global _tally
+    _tally = _Tally()
 
 
-def _returning(sql: str, params: list) -> tuple | None:
-    """Run a counting UPDATE … RETURNING; on PostgreSQL its commit does not wait for the disk.
-
-    A scan counter is not an official record: after a crash it may miss the last fraction of a second of
-    scans (synchronous_commit off for this statement's transaction only), never hold a wrong count. Every
-    other write keeps the database's normal, durable commit."""
-    with connection.cursor() as cursor:
-        if _unsynced():
-            # One round trip: both statements travel together and run as one implicit transaction.
-            cursor.execute("SET LOCAL synchronous_commit TO OFF; " + sql, params)
-            cursor.nextset()
-        else:  # SQLite in WAL mode with synchronous=NORMAL already commits without waiting for the disk
-            cursor.execute(sql, params)
-        return cursor.fetchone()
+os.register_at_fork(after_in_child=_forget)
 
 
-def scan_lookup(*, key: str, value: str, lot_code: str, day: date | None = None) -> tuple | None:
-    """Count one scan of the lot named by (GTIN or internal code, lot code) and return
-    (lot id, lot version, product version, threshold), or None when the lot has no counter row today
-    (first scan of the day, or no such lot: the caller then looks the lot up and calls scan_record)."""
-    if key not in ("gtin", "internal_code"):
-        raise ValueError(key)
+def count(*, lot_id: int, threshold: int) -> None:
+    """Count one scan of a lot's public page."""
+    delay = settings.TRACE_SCAN_FLUSH_SECONDS
+    if delay <= 0:
+        record(lot_id=lot_id, threshold=threshold)
+    else:
+        _tally.add(lot_id, timezone.localdate(), threshold, delay)
+
+
+def flush() -> None:
+    """Write the scans this process has counted and not yet written."""
+    counts, thresholds = _tally.take()
+    try:
+        for (lot_id, day), scans in counts.items():
+            record(lot_id=lot_id, threshold=thresholds[lot_id], day=day, scans=scans)
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()  # the timer's thread has a connection of its own
+
+
+atexit.register(flush)
+
+
+def record(*, lot_id: int, threshold: int, day: date | None = None, scans: int = 1) -> int:
+    """Add `scans` to a lot's count for the day with one atomic UPDATE (or the day's first row); past
+    `threshold` the producer is told, once. Returns the day's count."""
     day = day or timezone.localdate()
-    sql = _SCAN_LOOKUP.format(scan=_scan_table(), lot=Lot._meta.db_table, product=Product._meta.db_table, key=key)
-    row = _returning(sql, [day, value, lot_code])
-    if row is None:
-        return None
-    lot_id, lot_version, product_version, threshold, count, alerted = row
-    if count > threshold and alerted is None:
-        _scan_alert(lot_id=lot_id, day=day, count=count)
-    return lot_id, lot_version, product_version, threshold
-
-
-def scan_record(*, lot_id: int, threshold: int, day: date | None = None) -> int:
-    """Count one scan of a lot's public page with one atomic UPDATE; past `threshold` in a day the producer
-    is told, once."""
-    day = day or timezone.localdate()
-    sql = f"UPDATE {_scan_table()} SET count = count + 1 WHERE lot_id = %s AND day = %s RETURNING count, alerted_at"
-    row = _returning(sql, [lot_id, day])
-    if row is None:
+    rows = ScanDay.objects.filter(lot_id=lot_id, day=day)
+    if not rows.update(count=F("count") + scans):
         try:
             with transaction.atomic():
-                ScanDay.objects.create(lot_id=lot_id, day=day, count=1)
-            return 1
-        except IntegrityError:  # another request created today's row first
-            return scan_record(lot_id=lot_id, threshold=threshold, day=day)
-    count, alerted = row
-    if count > threshold and alerted is None:
-        _scan_alert(lot_id=lot_id, day=day, count=count)
-    return count
+                ScanDay.objects.create(lot_id=lot_id, day=day, count=scans)
+        except IntegrityError:  # another process created the day's row first, or the lot is gone
+            if not rows.update(count=F("count") + scans):
+                return 0
+    total, alerted = rows.values_list("count", "alerted_at").get()
+    if total > threshold and alerted is None:
+        _scan_alert(lot_id=lot_id, day=day, count=total)
+    return total
 
 
 def _scan_alert(*, lot_id: int, day: date, count: int) -> None:

@@ -5,7 +5,9 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -42,6 +44,29 @@ def test_the_storefront_list_takes_a_fixed_number_of_queries(client, commune, ri
                                                              django_assert_max_num_queries):  # fmt: skip
     with django_assert_max_num_queries(8):
         client.get(reverse("market:storefront", args=[commune.code]))
+
+
+def test_a_visitor_with_nothing_of_their_own_gets_the_cached_page_and_sees_changes_at_once(
+    client, commune, rice_offer, honey_offer, django_assert_max_num_queries
+):
+    url = reverse("market:storefront", args=[commune.code])
+    first = client.get(url)
+    assert "csrfmiddlewaretoken" not in first.content.decode() and not first.cookies  # nothing of the visitor's
+    with django_assert_max_num_queries(0):  # the whole page, from the cache
+        again = client.get(url)
+    assert again.content == first.content and "Cookie" in again["Vary"]
+    rice_offer.price = 175_000
+    rice_offer.save()
+    cache.delete(f"market:version:{commune.pk}")  # the offers' fingerprint is re-read every VERSION_SECONDS
+    assert "175.000 đ" in client.get(url).content.decode()
+
+
+def test_a_visitor_with_a_cart_sees_their_own_count_not_the_cached_page(client, commune, rice_offer):
+    url = reverse("market:storefront", args=[commune.code])
+    client.get(url)  # stored for visitors without a session
+    client.post(reverse("market:cart_add", args=[commune.code, rice_offer.pk]), {"quantity": "2"})
+    assert "<b>2</b>" in client.get(url).content.decode()
+    assert "<b>2</b>" not in Client().get(url).content.decode()
 
 
 def test_a_buyer_without_an_account_orders_and_follows_the_order(client, commune, rice_offer, honey_offer):

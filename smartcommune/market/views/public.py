@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartcommune.core import ratelimit, tabular
+from smartcommune.core import pagecache, ratelimit, tabular
 from smartcommune.core.forms import apply_errors
 from smartcommune.places.models import Commune
 
@@ -73,19 +73,25 @@ def _version(commune: Commune) -> str:
 
 
 def storefront(request, commune_code: str):
-    """The product list. Its grid is cached per filter, page and language under a fingerprint of the
-    offers, so any change of price, stock, product or lot shows at once (CACHE_SECONDS bounds the rest)."""
+    """The product list: served whole from the cache to visitors with no session (core.pagecache), its grid
+    cached for everyone else; both keyed by a fingerprint of the offers, so any change of price, stock,
+    product or lot shows at once (CACHE_SECONDS bounds the rest)."""
     commune = cache.get(f"market:commune:{commune_code}")
     if commune is None:
         commune = _commune(commune_code)
         cache.set(f"market:commune:{commune_code}", commune, CACHE_SECONDS)
+    version = f"market:{commune.pk}:{_version(commune)}"
+    return pagecache.serve(request, version, lambda: _storefront(request, commune, version), CACHE_SECONDS)
+
+
+def _storefront(request, commune: Commune, version: str):
     q, category, producer = request.GET.get("q", "")[:100], request.GET.get("loai", ""), request.GET.get("co-so", "")
     stars = request.GET.get("sao", "")
     stars = int(stars) if stars.isdigit() and int(stars) in STARS else None
     category = category if category in Category.values else ""
     page_number = request.GET.get("trang", "1")[:6]
     params = urlencode({"q": q, "loai": category, "co-so": producer[:30], "sao": stars or "", "trang": page_number})
-    key = f"market:grid:{commune.pk}:{get_language()}:{_version(commune)}:{hashlib.sha1(params.encode()).hexdigest()}"
+    key = f"{version}:grid:{get_language()}:{hashlib.sha1(params.encode()).hexdigest()}"
     grid = cache.get(key)
     if grid is None:
         offers = selectors.storefront(commune, q=q, category=category, producer=producer, stars=stars)

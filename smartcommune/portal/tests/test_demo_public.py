@@ -109,7 +109,7 @@ def _public_urls(client: Client, commune) -> list[str]:
         parser = Links()
         parser.feed(response.content.decode())
         for link in parser.links:
-            if link.startswith(("/static/", "/tai-khoan/", "/quan-ly/", "/quan-tri-he-thong/", "/i18n/")):
+            if link.startswith(("/static/", "/tai-khoan/", "/quan-ly/", "/quan-tri-he-thong/", "/ngon-ngu/")):
                 continue
             if link.startswith("/xa/") and f"/xa/{CODE}/" not in link:
                 continue  # other communes' pages are empty

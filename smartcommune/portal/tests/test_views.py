@@ -98,9 +98,15 @@ def test_an_outsider_sees_no_staff_portal_links(login, outsider, villages):
 def test_the_language_switch_on_every_page_turns_the_site_to_english_and_back(client, villages):
     home = reverse("portal:commune", args=["21238"])
     page = client.get(home).content.decode()
-    assert '<html lang="vi">' in page and 'name="language" value="en"' in page  # the switch is on the page
-    response = client.post(reverse("set_language"), {"language": "en", "next": home})
+    switch = f"{reverse('language')}?lang=en&amp;next={home}"
+    assert '<html lang="vi">' in page and switch in page  # the switch is a link on the page
+    response = client.get(reverse("language"), {"lang": "en", "next": home})
     assert response.status_code == 302 and response["Location"] == home
     assert '<html lang="en">' in client.get(home).content.decode()
-    client.post(reverse("set_language"), {"language": "vi", "next": home})
+    client.get(reverse("language"), {"lang": "vi", "next": home})
     assert '<html lang="vi">' in client.get(home).content.decode()
+
+
+def test_the_language_switch_goes_back_only_to_this_site_and_ignores_unknown_languages(client):
+    response = client.get(reverse("language"), {"lang": "fr", "next": "https://evil.example/"})
+    assert response["Location"] == "/" and "django_language" not in response.cookies

@@ -345,10 +345,27 @@ def test_scans_are_counted_per_day_and_an_unusual_number_is_reported_once(lot, o
     organisation.email = "htx@example.invalid"
     organisation.save()
     for _n in range(12):
-        scans.scan_record(lot_id=lot.pk, threshold=10)
+        scans.record(lot_id=lot.pk, threshold=10)
     assert ScanDay.objects.get(lot=lot).count == 12
     assert len(mail.outbox) == 1 and lot.code in mail.outbox[0].subject
     assert ScanDay.objects.get(lot=lot).alerted_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tallied_scans_reach_the_database_within_the_flush_delay(lot, settings):
+    settings.TRACE_SCAN_FLUSH_SECONDS = 0.05
+    for _n in range(5):
+        scans.count(lot_id=lot.pk, threshold=100)
+    threads = [threading.Thread(target=scans.count, kwargs={"lot_id": lot.pk, "threshold": 100}) for _n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for _wait in range(100):  # the background flush writes them without any further request
+        if ScanDay.objects.filter(lot=lot, count=10).exists():
+            break
+        time.sleep(0.05)
+    assert ScanDay.objects.get(lot=lot).count == 10
 
 
 # Concurrency ------------------------------------------------------------------------------------
