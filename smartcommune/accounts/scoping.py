@@ -21,6 +21,11 @@ from .models import Role, RoleAssignment, User
 STAFF_ROLES = frozenset(set(Role.values) - {Role.RESIDENT})
 
 
+# Who reaches producers' products, shops, orders and contracts (trace and market): Scope.producers_in.
+PRODUCER_READERS = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.COOP_MANAGER)
+PRODUCER_EDITORS = (Role.COMMUNE_OFFICIAL, Role.COOP_MANAGER)
+
+
 @dataclass(frozen=True)
 class Scope:
     is_global: bool
@@ -62,6 +67,17 @@ class Scope:
 
     def has_role(self, commune: Commune, *roles: str) -> bool:
         return bool(self.roles_in(commune) & set(roles))
+
+    def producers_in(self, commune: Commune, *, edit: bool = False) -> frozenset[str] | None:
+        """The organisations (by code) whose products, shops and orders the user reaches in this commune:
+        None means all of them (commune officials; province officials to read), a cooperative manager's
+        are their own. PermissionDenied for any other role."""
+        roles = self.roles_in(commune)
+        if not roles & set(PRODUCER_EDITORS if edit else PRODUCER_READERS):
+            raise PermissionDenied(_("Your role does not allow this in this commune."))
+        if Role.COMMUNE_OFFICIAL in roles or (not edit and Role.PROVINCE_OFFICIAL in roles):
+            return None
+        return self.organisation_codes
 
     def villages(self, commune: Commune) -> QuerySet[Village]:
         """Villages of a commune whose records this user may see."""

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from smartcommune.core.forms import apply_errors
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import scoping, services
 from .forms import RoleFields, TokenForm, UserCreateForm
@@ -57,7 +58,7 @@ def token_revoke(request, token_id: int):
 
 
 def _managed_commune(request, commune_code: str) -> Commune:
-    commune = get_object_or_404(Commune, code=commune_code)
+    commune = commune_or_404(commune_code)
     scoping.require_role(request.user, commune, Role.COMMUNE_OFFICIAL)
     return commune
 

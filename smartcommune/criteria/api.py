@@ -13,6 +13,7 @@ from config.api import AUTH
 from smartcommune.accounts import scoping
 from smartcommune.accounts.models import Role
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import evaluation, services
 from .models import CriteriaSet, Indicator
@@ -168,7 +169,7 @@ def _threshold_text(t) -> str | None:
 
 @router.get("/communes/{code}/evaluation", response=EvaluationOut, auth=None)
 def commune_evaluation(request, code: str, set: str, year: int):
-    commune = get_object_or_404(Commune.objects.select_related("province"), code=code)
+    commune = commune_or_404(code)
     criteria_set = get_object_or_404(CriteriaSet, code=set)
     result = evaluation.evaluate(commune, criteria_set, year)
     return EvaluationOut(
@@ -215,7 +216,7 @@ def _dhis_value(value) -> str | None:
 @router.get("/dataValueSets", response=DataValueSet, auth=None)
 def data_value_sets_export(request, dataSet: str, period: str, orgUnit: str):
     """Every value of a commune (and its villages, as "<commune>-<village>") for a set and a year."""
-    commune = get_object_or_404(Commune.objects.select_related("province"), code=orgUnit)
+    commune = commune_or_404(orgUnit)
     criteria_set = get_object_or_404(CriteriaSet, code=dataSet)
     if not period.isdigit():
         raise ValidationError(_("The period is a year such as 2025."))

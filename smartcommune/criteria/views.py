@@ -12,6 +12,7 @@ from smartcommune.accounts.models import Role
 from smartcommune.core.forms import apply_errors
 from smartcommune.core.history import history_of
 from smartcommune.places.models import Commune, Province
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import evaluation, reports, selectors, services
 from .forms import ThresholdForm, ValueForm
@@ -22,7 +23,7 @@ APPROVERS = (Role.PROVINCE_OFFICIAL,)
 
 
 def _commune(request, code: str) -> Commune:
-    commune = get_object_or_404(Commune.objects.select_related("province"), code=code)
+    commune = commune_or_404(code)
     scoping.require_view(request.user, commune)
     return commune
 

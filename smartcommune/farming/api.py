@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from config.api import AUTH
-from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, selectors, services
 from .models import DiaryEntry, GrowingArea, Plot
@@ -101,7 +101,7 @@ class ErrorOut(Schema):
 
 @router.get("/communes/{code}/growing-areas", response=list[AreaOut], auth=AUTH)
 def area_list(request, code: str, q: str = "", crop: str = "", status: str = ""):
-    commune = get_object_or_404(Commune, code=code)
+    commune = commune_or_404(code)
     return list(selectors.area_list(access.areas_for(request.user, commune), q=q, crop=crop, status=status))
 
 

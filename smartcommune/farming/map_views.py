@@ -3,20 +3,17 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, maps, selectors
 from .models import GrowingArea
 
 GEOJSON = "application/geo+json"
-
-
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
 
 
 def map_context(commune: Commune, *, staff: bool, inline=(), fetch=(), draw: str = "") -> dict:
@@ -45,7 +42,7 @@ def map_context(commune: Commune, *, staff: bool, inline=(), fetch=(), draw: str
 
 def public_map(request, commune_code: str):
     """The public farm map: growing areas and villages, no personal data."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     return render(
         request,
         "farming/map.html",
@@ -60,7 +57,7 @@ def public_map(request, commune_code: str):
 
 @login_required
 def staff_map(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.areas_for(request.user, commune)
     return render(
         request,
@@ -98,7 +95,7 @@ def _geojson(data: dict, *, public: bool) -> JsonResponse:
 
 
 def layer_areas(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
 
     def url(area):
         return reverse("farming:public_area", args=[commune.code, area.code])
@@ -108,7 +105,7 @@ def layer_areas(request, commune_code: str):
 
 @login_required
 def layer_areas_staff(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     areas = access.areas_for(request.user, commune)
 
     def url(area):
@@ -120,12 +117,12 @@ def layer_areas_staff(request, commune_code: str):
 
 
 def layer_villages(request, commune_code: str):
-    return _geojson(maps.village_features(_commune(commune_code)), public=True)
+    return _geojson(maps.village_features(commune_or_404(commune_code)), public=True)
 
 
 def public_area(request, commune_code: str, code: str):
     """A growing area's public page: its code, crop, standard and plots on a map; no households."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     area = (
         GrowingArea.objects.select_related("cooperative", "village").filter(commune=commune, code__iexact=code).first()
     )

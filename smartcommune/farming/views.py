@@ -14,6 +14,7 @@ from smartcommune.accounts.models import Role
 from smartcommune.core.forms import apply_errors
 from smartcommune.core.history import history_of
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, maps, selectors, services
 from .forms import (
@@ -33,10 +34,6 @@ from .map_views import map_context
 from .models import DiaryEntry, FarmSettings, GrowingArea, Plot, Season, VillagePoint
 
 
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
-
-
 def _area(request, commune: Commune, area_id: int, *, edit: bool = False, diary: bool = False) -> GrowingArea:
     area = get_object_or_404(
         GrowingArea.objects.select_related("commune", "cooperative", "village"), pk=area_id, commune=commune
@@ -50,7 +47,7 @@ def _area(request, commune: Commune, area_id: int, *, edit: bool = False, diary:
 
 @login_required
 def area_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     areas = access.areas_for(request.user, commune)
     q, crop, status = request.GET.get("q", ""), request.GET.get("crop", ""), request.GET.get("status", "")
     rows = selectors.area_list(areas, q=q, crop=crop, status=status)
@@ -81,7 +78,7 @@ def area_list(request, commune_code: str):
 
 @login_required
 def area_detail(request, commune_code: str, area_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     area = _area(request, commune, area_id)
     area = selectors.area_detail(GrowingArea.objects.filter(pk=area.pk), area.pk)
     sees_households = access.sees_households(request.user, commune)
@@ -117,7 +114,7 @@ def area_detail(request, commune_code: str, area_id: int):
 
 @login_required
 def area_edit(request, commune_code: str, area_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     scope = scoping.scope_for(request.user)
     if area_id is None:
         scoping.require_role(request.user, commune, *access.AREA_CREATORS)
@@ -145,7 +142,7 @@ def area_edit(request, commune_code: str, area_id: int | None = None):
 
 @login_required
 def area_status(request, commune_code: str, area_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     scoping.require_role(request.user, commune, Role.COMMUNE_OFFICIAL)  # suspending a code is the commune's call
     area = _area(request, commune, area_id, edit=True)
     form = StatusForm(request.POST or None, initial={"status": area.status, "reason": area.status_reason})
@@ -167,7 +164,7 @@ def area_status(request, commune_code: str, area_id: int):
 
 @login_required
 def area_members(request, commune_code: str, area_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     area = _area(request, commune, area_id, edit=True)
     initial = "\n".join(area.households.order_by("code").values_list("code", flat=True))
     form = MembersForm(request.POST or None, initial={"members": initial})
@@ -192,7 +189,7 @@ def area_members(request, commune_code: str, area_id: int):
 
 @login_required
 def plot_edit(request, commune_code: str, area_id: int, plot_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     area = _area(request, commune, area_id, edit=True)
     plot = get_object_or_404(Plot, pk=plot_id, growing_area=area) if plot_id else None
     initial = {}
@@ -243,7 +240,7 @@ def plot_edit(request, commune_code: str, area_id: int, plot_id: int | None = No
 @login_required
 @require_POST
 def plot_delete(request, commune_code: str, area_id: int, plot_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     area = _area(request, commune, area_id, edit=True)
     services.plot_delete(plot=get_object_or_404(Plot, pk=plot_id, growing_area=area))
     messages.success(request, _("The plot was deleted."))
@@ -252,7 +249,7 @@ def plot_delete(request, commune_code: str, area_id: int, plot_id: int):
 
 @login_required
 def plot_import(request, commune_code: str, area_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     area = _area(request, commune, area_id, edit=True)
     form = PlotImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -276,7 +273,7 @@ def plot_import(request, commune_code: str, area_id: int):
 
 @login_required
 def season_edit(request, commune_code: str, area_id: int, season_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     area = _area(request, commune, area_id, edit=True)
     season = get_object_or_404(Season, pk=season_id, growing_area=area) if season_id else Season(growing_area=area)
     if not season.pk:
@@ -303,7 +300,7 @@ def season_edit(request, commune_code: str, area_id: int, season_id: int | None 
 
 @login_required
 def diary_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     areas = access.areas_for(request.user, commune)
     area = None
     if request.GET.get("vung", "").isdigit():
@@ -334,7 +331,7 @@ def diary_list(request, commune_code: str):
 @login_required
 def diary_add(request, commune_code: str):
     """The diary entry form, made for a phone: one area, one piece of work, its inputs."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     areas = (
         access.areas_for(request.user, commune, diary=True).filter(status=GrowingArea.Status.ACTIVE).order_by("code")
     )
@@ -380,7 +377,7 @@ def diary_add(request, commune_code: str):
 @login_required
 @require_POST
 def diary_delete(request, commune_code: str, entry_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     scoping.require_role(request.user, commune, Role.COMMUNE_OFFICIAL)
     entry = get_object_or_404(
         DiaryEntry.objects.select_related("growing_area"), pk=entry_id, growing_area__commune=commune
@@ -399,7 +396,7 @@ def diary_delete(request, commune_code: str, entry_id: int):
 
 @login_required
 def settings_page(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     scoping.require_role(request.user, commune, *access.SETTINGS_EDITORS)
     farm = selectors.farm_settings(commune) or FarmSettings(commune=commune)
     form = FarmSettingsForm(request.POST if "save_settings" in request.POST else None, instance=farm)

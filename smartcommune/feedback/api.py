@@ -11,7 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from config.api import AUTH
 from smartcommune.core import geo
-from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, selectors, services, units
 from .models import Report
@@ -106,15 +106,11 @@ class InboxFilters(Schema):
     overdue: bool = False
 
 
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune, code=code)
-
-
 @router.get("/communes/{code}/reports", response=list[PublicReportOut])
 @paginate(PageNumberPagination, page_size=100)
 def public_report_list(request, code: str, status: str = "", category: str = ""):
     """Public reports of a commune, newest first, without the reporter and with points about 100 m off."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     chosen = commune.feedback_categories.filter(code=category, is_public=True).first() if category else None
     return selectors.public_reports(commune, category=chosen, status=status)
 
@@ -122,7 +118,7 @@ def public_report_list(request, code: str, status: str = "", category: str = "")
 @router.get("/communes/{code}/statistics", response=StatisticsOut)
 def public_statistics(request, code: str, months: int | None = None):
     """Per category and village: reports, share handled on time, average handling days, satisfaction."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     since = timezone.now() - timedelta(days=round(months * 30.44)) if months else None
     return selectors.public_statistics(commune, since).as_dict()
 
@@ -131,7 +127,7 @@ def public_statistics(request, code: str, months: int | None = None):
 @paginate(PageNumberPagination, page_size=100)
 def inbox(request, code: str, filters: Query[InboxFilters]):
     """The reports the caller may read on staff pages (a unit sees its own), most urgent first."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     reports = access.reports_for(request.user, commune).select_related("category", "village")
     reports = reports.in_state(filters.status)
     if filters.unit:
@@ -150,7 +146,7 @@ def inbox(request, code: str, filters: Query[InboxFilters]):
 @router.post("/communes/{code}/reports/{number}/status", response=StaffReportOut, auth=AUTH)
 def transition(request, code: str, number: str, payload: TransitionIn):
     """Move a report to another state with a note; only its unit or the commune leadership may."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     report = get_object_or_404(access.reports_for(request.user, commune), number=number)
     report = services.report_transition(report=report, status=payload.status, note=payload.note, by=request.user)
     report = Report.objects.select_related("category", "village").get(pk=report.pk)

@@ -11,16 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from config.api import AUTH
-from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, payments, selectors
 from .services import orders as order_services
 
 router = Router(tags=["market"])
-
-
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
 
 
 class ProductOut(Schema):
@@ -93,7 +89,7 @@ class ContractOut(Schema):
 @router.get("/communes/{code}/products", response=list[ProductOut], auth=None)
 def products(request, code: str):
     """Products on sale in the commune's storefront (no personal data)."""
-    return selectors.public_products(_commune(code))
+    return selectors.public_products(commune_or_404(code))
 
 
 @router.get("/communes/{code}/figures", response=FiguresOut, auth=None)
@@ -103,7 +99,7 @@ def figures(request, code: str, year: int | None = None, month: int | None = Non
     year, month = year or today.year, month or today.month
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise ValidationError(_("Give a year from 2000 to 2100 and a month from 1 to 12."))
-    return selectors.monthly_figures(_commune(code), year, month).__dict__
+    return selectors.monthly_figures(commune_or_404(code), year, month).__dict__
 
 
 def _order_out(order) -> dict:
@@ -123,14 +119,14 @@ def _order_out(order) -> dict:
 @router.get("/communes/{code}/orders", response=list[OrderOut], auth=AUTH)
 def order_list(request, code: str, status: str = ""):
     """The orders the caller's producers received (a commune official: all of the commune's)."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     orders = selectors.inbox(access.orders_for(request.user, commune), status=status)[:500]
     return [_order_out(o) for o in orders]
 
 
 @router.post("/communes/{code}/orders/{number}/status", response=OrderOut, auth=AUTH)
 def order_step(request, code: str, number: str, payload: StepIn):
-    commune = _commune(code)
+    commune = commune_or_404(code)
     order = get_object_or_404(access.orders_for(request.user, commune, edit=True), number=number)
     order = order_services.order_advance(order=order, to=payload.to, by=request.user, reason=payload.reason)
     return _order_out(order)
@@ -139,7 +135,7 @@ def order_step(request, code: str, number: str, payload: StepIn):
 @router.post("/communes/{code}/payments", response=OrderOut, auth=AUTH)
 def payment_notice(request, code: str, payload: PaymentIn):
     """Record a transfer for an order: what a bank or payment gateway integration would call."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     get_object_or_404(access.orders_for(request.user, commune, edit=True), number=payload.order_number.strip())
     notice = payments.PaymentNotice(
         order_number=payload.order_number, amount=payload.amount, reference=payload.reference, source=payload.source
@@ -149,7 +145,7 @@ def payment_notice(request, code: str, payload: PaymentIn):
 
 @router.get("/communes/{code}/contracts", response=list[ContractOut], auth=AUTH)
 def contract_list(request, code: str):
-    commune = _commune(code)
+    commune = commune_or_404(code)
     today = timezone.localdate()
     rows = []
     for contract in selectors.with_progress(access.contracts_for(request.user, commune).select_related("seller")):

@@ -10,6 +10,7 @@ from config.api import AUTH
 from smartcommune.accounts import scoping
 from smartcommune.accounts.models import Role
 from smartcommune.core.text import fold
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import services
 from .models import Commune, Province, Village
@@ -81,7 +82,7 @@ def province_communes(request, code: str, q: str = ""):
 
 @router.get("/communes/{code}", response=CommuneOut, auth=None)
 def commune_detail(request, code: str):
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
+    return commune_or_404(code)
 
 
 @router.get("/communes/{code}/villages", response=list[VillageOut], auth=None)
@@ -89,7 +90,7 @@ def commune_detail(request, code: str):
 def commune_villages(
     request, code: str, status: str = "", ordering: Literal["code", "-code", "name", "-name"] = "code"
 ):
-    commune = get_object_or_404(Commune, code=code)
+    commune = commune_or_404(code)
     villages = Village.objects.in_commune(commune).select_related("commune", "merged_into")
     villages = villages.filter(status=status) if status else villages
     return villages.order_by(ordering.replace("name", "name_key"))
@@ -97,7 +98,7 @@ def commune_villages(
 
 @router.post("/communes/{code}/villages", response={201: VillageOut}, auth=AUTH)
 def village_create(request, code: str, payload: VillageIn):
-    commune = get_object_or_404(Commune, code=code)
+    commune = commune_or_404(code)
     scoping.require_role(request.user, commune, Role.COMMUNE_OFFICIAL)
     return Status(
         201, services.village_create(commune=commune, code=payload.code, name=payload.name, kind=payload.kind)

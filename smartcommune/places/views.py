@@ -8,15 +8,16 @@ from smartcommune.accounts import scoping
 from smartcommune.accounts.models import Role
 from smartcommune.core.forms import apply_errors
 from smartcommune.core.history import history_of
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import services
 from .forms import CommuneSettingsForm, VillageCreateForm, VillageMergeForm, VillageRenameForm, VillageRetireForm
-from .models import Commune, Village
+from .models import Village
 
 
 @login_required
 def village_list(request, commune_code: str):
-    commune = get_object_or_404(Commune, code=commune_code)
+    commune = commune_or_404(commune_code)
     scope = scoping.require_view(request.user, commune)
     can_manage = scope.has_role(commune, Role.COMMUNE_OFFICIAL)
     form = VillageCreateForm()
@@ -94,7 +95,7 @@ def village_detail(request, commune_code: str, village_id: int):
 
 @login_required
 def commune_settings(request, commune_code: str):
-    commune = get_object_or_404(Commune, code=commune_code)
+    commune = commune_or_404(commune_code)
     scoping.require_role(request.user, commune, Role.COMMUNE_OFFICIAL)
     form = CommuneSettingsForm(instance=commune)
     if request.method == "POST":

@@ -4,12 +4,12 @@ and its rows (or GeoJSON), current or of an earlier version. Public, read-only, 
 from datetime import datetime
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from .opendata import dcat, registry, versions
 
@@ -59,10 +59,6 @@ class ErrorOut(Schema):
     errors: list[dict] = []
 
 
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
-
-
 def _dataset(slug: str) -> registry.Dataset:
     dataset = registry.get(slug)
     if dataset is None:
@@ -90,7 +86,7 @@ def _summary(commune: Commune, current: versions.Current) -> dict:
 
 @router.get("/communes/{commune_code}/datasets", response=list[DatasetOut], summary="The commune's open datasets")
 def dataset_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     return [_summary(commune, versions.current(d, commune)) for d in registry.all_datasets()]
 
 
@@ -100,7 +96,7 @@ def dataset_list(request, commune_code: str):
     summary="A dataset's data dictionary and versions",
 )
 def dataset_detail(request, commune_code: str, slug: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     dataset = _dataset(slug)
     current = versions.current(dataset, commune)
     return {
@@ -127,7 +123,7 @@ def dataset_detail(request, commune_code: str, slug: str):
     summary="A dataset's rows (GeoJSON for map datasets), current or of an earlier version",
 )
 def dataset_rows(request, commune_code: str, slug: str, version: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     dataset = _dataset(slug)
     if version is not None:
         old = versions.version(commune, slug, version)

@@ -1,11 +1,11 @@
 """RSS 2.0 and Atom feeds of a commune's published articles (Django's syndication framework)."""
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import news
 
@@ -15,7 +15,7 @@ class ArticlesRss(Feed):
     language = "vi"
 
     def get_object(self, request, commune_code: str):
-        return get_object_or_404(Commune.objects.select_related("province"), code=commune_code)
+        return commune_or_404(commune_code)
 
     def title(self, commune: Commune) -> str:
         return f"Tin tức — {commune.name}"

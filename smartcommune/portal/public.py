@@ -4,12 +4,12 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from smartcommune.criteria import evaluation
-from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import charts, dashboard, documents, news
 from .forms import SearchForm
@@ -17,16 +17,12 @@ from .models import Category, Document
 from .opendata.views import not_found
 
 
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
-
-
 def _page(request, qs, size: int):
     return Paginator(qs, size).get_page(request.GET.get("trang"))
 
 
 def article_list(request, commune_code: str, category: str = ""):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     if category and category not in Category.values:
         return not_found(request, _("There is no such news category."), back=f"/xa/{commune.code}/tin-tuc/")
     form = SearchForm(request.GET)
@@ -48,7 +44,7 @@ def article_list(request, commune_code: str, category: str = ""):
 
 
 def article_detail(request, commune_code: str, slug: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     article = news.public_article(commune, slug)
     if article is None:
         return not_found(
@@ -62,7 +58,7 @@ def article_detail(request, commune_code: str, slug: str):
 
 
 def attachment(request, commune_code: str, slug: str, attachment_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     article = news.public_article(commune, slug)
     found = article and article.attachments.filter(pk=attachment_id).first()
     if not found:
@@ -71,7 +67,7 @@ def attachment(request, commune_code: str, slug: str, attachment_id: int):
 
 
 def document_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     form = SearchForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     kind = request.GET.get("loai", "")
@@ -98,7 +94,7 @@ def document_list(request, commune_code: str):
 
 
 def document_file(request, commune_code: str, document_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     document = Document.objects.public().filter(commune=commune, pk=document_id).first()
     if document is None:
         return not_found(request, _("This document does not exist or is not published."))
@@ -184,7 +180,7 @@ def _done_pct(tasks) -> Decimal | None:
 
 
 def transparency(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     data = dashboard.everything(commune)
     return render(
         request,

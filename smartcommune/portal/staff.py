@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from smartcommune.accounts import scoping
 from smartcommune.core.forms import apply_errors
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, documents, news
 from .forms import ArticleForm, AttachmentForm, DocumentForm, ImageForm, PublishForm, SendBackForm
@@ -18,7 +19,7 @@ from .models import Article, Document
 
 
 def _commune(request, code: str) -> Commune:
-    commune = get_object_or_404(Commune.objects.select_related("province"), code=code)
+    commune = commune_or_404(code)
     scoping.require_view(request.user, commune)
     return commune
 

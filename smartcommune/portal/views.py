@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from smartcommune.accounts import scoping
 from smartcommune.places.models import Commune, Province, Village
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, dashboard, news, selectors
 from .models import Category
@@ -43,7 +44,7 @@ def _quick_links(commune: Commune) -> list[dict]:
 
 
 def commune(request, commune_code: str):
-    commune = get_object_or_404(Commune.objects.select_related("province"), code=commune_code)
+    commune = commune_or_404(commune_code)
     articles = list(news.public_articles(commune)[:8])
     announcements = [a for a in articles if a.category == Category.ANNOUNCEMENT][:3]
     latest = [a for a in articles if a.category != Category.ANNOUNCEMENT][:5]
@@ -66,7 +67,7 @@ def commune(request, commune_code: str):
 
 def scan(request, commune_code: str):
     """Where a QR code leads when the phone's camera cannot open it: paste the link or type the code."""
-    commune = get_object_or_404(Commune.objects.select_related("province"), code=commune_code)
+    commune = commune_or_404(commune_code)
     error = ""
     code = (request.GET.get("ma") or "").strip()
     if code:
@@ -93,7 +94,7 @@ def _trace_path(code: str) -> str:
 
 @login_required
 def staff_home(request, commune_code: str):
-    commune = get_object_or_404(Commune.objects.select_related("province"), code=commune_code)
+    commune = commune_or_404(commune_code)
     scope = scoping.require_view(request.user, commune)
     return render(
         request,

@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from config.api import AUTH
 from smartcommune.accounts import scoping
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, checklist, selectors
 from .models import Plan, Task
@@ -177,7 +178,7 @@ class VillageProgressOut(Schema):
 
 
 def _commune(request, code: str) -> Commune:
-    commune = get_object_or_404(Commune, code=code)
+    commune = commune_or_404(code)
     scoping.require_view(request.user, commune)
     return commune
 

@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema, Status
 from config.api import AUTH, OPTIONAL_AUTH, error_body, validation_errors
 from smartcommune.accounts import scoping
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, codes, selectors, services, throttle
 from .models import Campaign, Question, Response, Slip
@@ -227,10 +228,6 @@ PROBLEM_STATUS = {"wrong": 404, "used": 409, "not_open": 403, "closed": 410, "vi
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 429: ErrorOut}
 
 
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune, code=code)
-
-
 def _is_reader(user, commune: Commune) -> bool:
     return scoping.scope_for(user).has_role(commune, *access.READERS)
 
@@ -238,7 +235,7 @@ def _is_reader(user, commune: Commune) -> bool:
 @router.get("/communes/{code}/campaigns", response=list[CampaignOut], auth=OPTIONAL_AUTH)
 def campaign_list(request, code: str):
     """The commune's campaigns: all of them for its staff, the published ones for anyone else."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     if _is_reader(request.user, commune):
         qs = access.campaigns_for(request.user, commune)
     else:
@@ -324,7 +321,7 @@ def campaign_summary(request, campaign_id: int):
 @router.get("/published", response=list[CampaignOut], auth=None)
 def published(request, commune: str = ""):
     """Every campaign with a published summary, newest first (optionally of one commune)."""
-    qs = selectors.published_campaigns(_commune(commune) if commune else None)
+    qs = selectors.published_campaigns(commune_or_404(commune) if commune else None)
     return list(qs.select_related("criteria_set").order_by("-published_at"))
 
 

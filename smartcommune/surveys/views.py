@@ -17,6 +17,7 @@ from smartcommune.accounts import scoping
 from smartcommune.core.forms import apply_errors
 from smartcommune.core.history import history_of
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 from smartcommune.registry.models import Household
 
 from . import access, codes, reports, selectors, services, throttle, xlsform
@@ -216,10 +217,6 @@ def public_summary(request, campaign_id: int):
 # Staff pages --------------------------------------------------------------------------------------
 
 
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
-
-
 def _campaign(request, commune: Commune, campaign_id: int, *, manage: bool = False) -> Campaign:
     campaign = get_object_or_404(access.campaigns_for(request.user, commune).select_related("commune"), pk=campaign_id)
     if manage:
@@ -229,7 +226,7 @@ def _campaign(request, commune: Commune, campaign_id: int, *, manage: bool = Fal
 
 @login_required
 def campaign_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaigns = access.campaigns_for(request.user, commune).select_related("criteria_set")
     kinds = [k for k in Campaign.Kind.values if access.can_create(request.user, commune, k)]
     return render(
@@ -246,7 +243,7 @@ def campaign_list(request, commune_code: str):
 
 @login_required
 def campaign_create(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     scoping.require_role(request.user, commune, *access.GENERAL_MANAGERS)
     kinds = [k for k in Campaign.Kind.values if access.can_create(request.user, commune, k)]
     if not kinds:
@@ -299,7 +296,7 @@ def _default_set():
 
 @login_required
 def campaign_detail(request, commune_code: str, campaign_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id)
     questions = selectors.questions(campaign)
     return render(
@@ -321,7 +318,7 @@ def campaign_detail(request, commune_code: str, campaign_id: int):
 
 @login_required
 def campaign_edit(request, commune_code: str, campaign_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id, manage=True)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
@@ -345,7 +342,7 @@ def campaign_edit(request, commune_code: str, campaign_id: int):
 @login_required
 @require_POST
 def campaign_action(request, commune_code: str, campaign_id: int, action: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id, manage=True)
     done = {
         "open": _("The survey is open: households can answer with their slips."),
@@ -377,7 +374,7 @@ def campaign_action(request, commune_code: str, campaign_id: int, action: str):
 
 @login_required
 def question_edit(request, commune_code: str, campaign_id: int, question_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id, manage=True)
     question = (
         get_object_or_404(Question, pk=question_id, campaign=campaign) if question_id else Question(campaign=campaign)
@@ -404,7 +401,7 @@ def question_edit(request, commune_code: str, campaign_id: int, question_id: int
 @login_required
 @require_POST
 def question_action(request, commune_code: str, campaign_id: int, question_id: int, action: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id, manage=True)
     question = get_object_or_404(Question, pk=question_id, campaign=campaign)
     try:
@@ -423,7 +420,7 @@ def question_action(request, commune_code: str, campaign_id: int, question_id: i
 
 @login_required
 def preview(request, commune_code: str, campaign_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id)
     return render(
         request,
@@ -437,7 +434,7 @@ def preview(request, commune_code: str, campaign_id: int):
 
 @login_required
 def slips(request, commune_code: str, campaign_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id)
     villages = access.require_worker(request.user, commune)
     if request.method == "POST":
@@ -488,7 +485,7 @@ def slips(request, commune_code: str, campaign_id: int):
 @login_required
 def paper_entry(request, commune_code: str, campaign_id: int):
     """A village's Front officer or head types the code of a paper form, then its answers."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id)
     villages = access.require_worker(request.user, commune)
     allowed = set(villages.values_list("pk", flat=True))
@@ -553,7 +550,7 @@ def paper_entry(request, commune_code: str, campaign_id: int):
 
 @login_required
 def results(request, commune_code: str, campaign_id: int, fmt: str = ""):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id)
     result = selectors.campaign_results(campaign)
     if fmt == "xlsx":
@@ -607,7 +604,7 @@ def _results_tables(result: selectors.Results) -> dict:
 
 @login_required
 def comments(request, commune_code: str, campaign_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id, manage=True)
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("answer") if v.isdigit()]
@@ -643,7 +640,7 @@ def comments(request, commune_code: str, campaign_id: int):
 
 @login_required
 def xlsform_import(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     if not access.can_create(request.user, commune, Campaign.Kind.GENERAL):
         raise PermissionDenied(_("Your role does not allow creating surveys."))
     form = XlsFormImportForm(request.POST or None, request.FILES or None)
@@ -666,7 +663,7 @@ def xlsform_import(request, commune_code: str):
 
 @login_required
 def xlsform_export(request, commune_code: str, campaign_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     campaign = _campaign(request, commune, campaign_id)
     return _download(xlsform.export(campaign), XLSX, f"xlsform-{commune.code}-{campaign.pk}.xlsx")
 

@@ -9,25 +9,17 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from smartcommune.accounts import scoping
-from smartcommune.accounts.models import Role, User
+from smartcommune.accounts.models import User
 from smartcommune.places.models import Commune
 
 from .models import Lot, Product
 
-READERS = (Role.COMMUNE_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.COOP_MANAGER)
-EDITORS = (Role.COMMUNE_OFFICIAL, Role.COOP_MANAGER)
+READERS, EDITORS = scoping.PRODUCER_READERS, scoping.PRODUCER_EDITORS
 
 
 def organisation_codes(user: User, commune: Commune, *, edit: bool = False) -> frozenset[str] | None:
     """The organisations whose products the user reaches in this commune; None means all of them."""
-    scope = scoping.scope_for(user)
-    roles = scope.roles_in(commune)
-    allowed = EDITORS if edit else READERS
-    if not roles & set(allowed):
-        raise PermissionDenied(_("Your role does not allow this in this commune."))
-    if Role.COMMUNE_OFFICIAL in roles or (not edit and Role.PROVINCE_OFFICIAL in roles):
-        return None
-    return scope.organisation_codes
+    return scoping.scope_for(user).producers_in(commune, edit=edit)
 
 
 def products_for(user: User, commune: Commune, *, edit: bool = False) -> QuerySet[Product]:

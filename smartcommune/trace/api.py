@@ -13,17 +13,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from config.api import AUTH, OPTIONAL_AUTH
-from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, epcis, selectors
 from .models import Lot, Product
 
 router = Router(tags=["trace"])
 JSONLD = "application/ld+json"
-
-
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
 
 
 def _jsonld(document: dict) -> HttpResponse:
@@ -51,7 +47,7 @@ def epcis_capture(request, code: str):
     `/01/{GTIN}/10/{lot}`, `urn:epc:class:lgtin:…` or our internal URI) must be registered in this
     commune; otherwise nothing is stored and the answer lists every problem. Sending an event again
     with the same eventID changes nothing."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     codes = access.organisation_codes(request.user, commune, edit=True)
     try:
         document = json.loads(request.body or b"null")
@@ -65,7 +61,7 @@ def epcis_capture(request, code: str):
 @router.get("/communes/{code}/epcis/events", auth=AUTH)
 def epcis_events(request, code: str, start: date, end: date):
     """Every event of the commune (or of the caller's organisation) between two dates, as an EPCISDocument."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     codes = access.organisation_codes(request.user, commune)
     if end < start:
         raise ValidationError(_("The end of the period comes before its start."))
@@ -107,7 +103,7 @@ class ProductOut(Schema):
 @router.get("/communes/{code}/products", response=list[ProductOut], auth=OPTIONAL_AUTH)
 def product_list(request, code: str):
     """The commune's products with their current OCOP stars (public)."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     return list(Product.objects.filter(commune=commune).select_related("owner").prefetch_related("ocop_ratings"))
 
 
@@ -130,6 +126,6 @@ class PortalRow(Schema):
 def portal_export(request, code: str, start: date | None = None, end: date | None = None):
     """Lots with the fields the national traceability portal asks for (product, producer and address,
     production date, brand, lot, expiry)."""
-    commune = _commune(code)
+    commune = commune_or_404(code)
     lots = access.lots_for(request.user, commune)
     return selectors.portal_rows(lots, start=start, end=end or timezone.localdate())

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from smartcommune.core.identifiers import normalize_gtin
-from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 from smartcommune.registry.models import Organisation
 
 from . import epcis, scans, selectors
@@ -199,7 +199,7 @@ def _product_page(request, product: Product):
 
 def producer(request, commune_code: str, organisation_code: str):
     """A producer's public page: public registry fields and their products (no representative or phone)."""
-    commune = get_object_or_404(Commune.objects.select_related("province"), code=commune_code)
+    commune = commune_or_404(commune_code)
     organisation = get_object_or_404(
         Organisation.objects.select_related("village"), commune=commune, code=organisation_code
     )

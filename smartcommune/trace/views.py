@@ -21,6 +21,7 @@ from smartcommune.core.forms import apply_errors
 from smartcommune.core.history import history_of
 from smartcommune.farming import access as farm_access
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 from smartcommune.registry.models import Organisation
 
 from . import access, epcis, labels, selectors, services
@@ -55,10 +56,6 @@ PORTAL_COLUMNS = [
     tabular.Column("image_url", "Ảnh sản phẩm"),
     tabular.Column("trace_url", "Đường dẫn truy xuất"),
 ]
-
-
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
 
 
 def _owners(request, commune: Commune):
@@ -97,7 +94,7 @@ def _form_page(
 
 @login_required
 def product_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     products = access.products_for(request.user, commune)
     q = request.GET.get("q", "")
     rows = list(selectors.product_list(products, q=q))
@@ -119,7 +116,7 @@ def product_list(request, commune_code: str):
 
 @login_required
 def product_detail(request, commune_code: str, product_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     product = _product(request, commune, product_id)
     ratings = list(product.ocop_ratings.all())
     return render(
@@ -140,7 +137,7 @@ def product_detail(request, commune_code: str, product_id: int):
 
 @login_required
 def product_edit(request, commune_code: str, product_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     if product_id is None:
         access.organisation_codes(request.user, commune, edit=True)
         product = Product(commune=commune)
@@ -169,7 +166,7 @@ def product_edit(request, commune_code: str, product_id: int | None = None):
 
 @login_required
 def ocop_add(request, commune_code: str, product_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     scoping.require_role(request.user, commune, Role.COMMUNE_OFFICIAL)  # a recognition is the commune's record
     product = _product(request, commune, product_id, edit=True)
     form = OcopForm(request.POST or None, instance=OcopRating(product=product))
@@ -186,7 +183,7 @@ def ocop_add(request, commune_code: str, product_id: int):
 
 @login_required
 def certification_add(request, commune_code: str, product_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     product = _product(request, commune, product_id, edit=True)
     form = CertificationForm(request.POST or None, instance=Certification(product=product))
     if request.method == "POST" and form.is_valid():
@@ -205,7 +202,7 @@ def certification_add(request, commune_code: str, product_id: int):
 
 @login_required
 def lot_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     lots = access.lots_for(request.user, commune)
     q = request.GET.get("q", "")
     page = Paginator(selectors.lot_list(lots, q=q), 50).get_page(request.GET.get("page"))
@@ -225,7 +222,7 @@ def lot_list(request, commune_code: str):
 
 @login_required
 def lot_detail(request, commune_code: str, lot_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     lot = _lot(request, commune, lot_id)
     link = selectors.digital_link(lot)
     return render(
@@ -257,7 +254,7 @@ def _harvest_areas(request, commune: Commune):
 
 @login_required
 def lot_from_harvests(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     products = access.products_for(request.user, commune, edit=True)
     harvests = selectors.harvest_options(_harvest_areas(request, commune))
     form = LotFromHarvestForm(request.POST or None, products=products, harvests=harvests)
@@ -282,7 +279,7 @@ def lot_from_harvests(request, commune_code: str):
 
 @login_required
 def lot_process(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     products = access.products_for(request.user, commune, edit=True)
     lots = list(
         access.lots_for(request.user, commune, edit=True)
@@ -320,7 +317,7 @@ def lot_process(request, commune_code: str):
 
 @login_required
 def lot_pack(request, commune_code: str, lot_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     lot = _lot(request, commune, lot_id, edit=True)
     form = PackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -341,7 +338,7 @@ def lot_pack(request, commune_code: str, lot_id: int):
 
 @login_required
 def lot_ship(request, commune_code: str, lot_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     lot = _lot(request, commune, lot_id, edit=True)
     cartons = Container.objects.filter(items__lot=lot, shipped_at__isnull=True).distinct()
     form = ShipForm(request.POST or None, cartons=cartons)
@@ -368,7 +365,7 @@ def lot_ship(request, commune_code: str, lot_id: int):
 @login_required
 @require_POST
 def lot_status(request, commune_code: str, lot_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     lot = _lot(request, commune, lot_id, edit=True)
     form = LotStatusForm(request.POST)
     if form.is_valid():
@@ -381,7 +378,7 @@ def lot_status(request, commune_code: str, lot_id: int):
 
 @login_required
 def lot_qr(request, commune_code: str, lot_id: int, fmt: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     lot = _lot(request, commune, lot_id)
     link = selectors.digital_link(lot)
     if fmt == "svg":
@@ -396,7 +393,7 @@ def lot_qr(request, commune_code: str, lot_id: int, fmt: str):
 @login_required
 def lot_labels(request, commune_code: str, lot_id: int):
     """A PDF sheet of QR labels for the lot."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     lot = _lot(request, commune, lot_id)
     form = LabelForm(request.GET or None)
     if not form.is_valid():
@@ -416,7 +413,7 @@ def lot_labels(request, commune_code: str, lot_id: int):
 
 @login_required
 def lot_epcis(request, commune_code: str, lot_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     lot = _lot(request, commune, lot_id)
     return _jsonld(epcis.lot_document(lot), f"epcis-{lot.code}.jsonld")
 
@@ -433,7 +430,7 @@ def _jsonld(document: dict, filename: str) -> HttpResponse:
 @login_required
 def exports(request, commune_code: str):
     """EPCIS events of a period, and the national traceability portal's fields, as files."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     codes = access.organisation_codes(request.user, commune)
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, initial={"start": today.replace(day=1), "end": today})

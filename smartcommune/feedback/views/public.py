@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from smartcommune.core import geo, ratelimit
 from smartcommune.core.forms import apply_errors
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from .. import answers, selectors, services, units
 from ..forms import PublicFilterForm, RateForm, ReportForm
@@ -28,10 +29,6 @@ from ..models import Category, Report, ReportUpdate, Status
 # with the local cache, across servers with Redis).
 SUBMIT_LIMIT = 20
 SUBMIT_WINDOW = 600
-
-
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
 
 
 def _map_context(commune: Commune) -> dict:
@@ -48,7 +45,7 @@ def index(request):
 
 
 def report_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     form = PublicFilterForm(request.GET or None, commune=commune)
     filters = form.cleaned_data if form.is_valid() else {}
     village = filters.get("village")
@@ -90,7 +87,7 @@ def report_list(request, commune_code: str):
 @require_GET
 def report_geojson(request, commune_code: str):
     """The map layer: public reports of the last 90 days (up to 366 with ?days=), points about 100 m off."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     try:
         days = int(request.GET.get("days", selectors.MAP_DAYS))
     except ValueError:
@@ -105,7 +102,7 @@ def report_geojson(request, commune_code: str):
 
 
 def report_public(request, commune_code: str, number: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     report = get_object_or_404(
         Report.objects.public().select_related("category", "village", "duplicate_of"), commune=commune, number=number
     )
@@ -127,7 +124,7 @@ def report_public(request, commune_code: str, number: str):
 
 
 def statistics(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     period = request.GET.get("ky", "12")
     months = {"3": 3, "12": 12, "all": None}.get(period, 12)
     since = timezone.now() - timedelta(days=round(months * 30.44)) if months else None
@@ -163,7 +160,7 @@ def _form_attrs(form: ReportForm, commune: Commune) -> None:
 
 @never_cache
 def report_new(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     data = request.POST if request.method == "POST" else None
     category = _category_from(commune, (data or request.GET).get("category"))
     initial = {"category": category} if category and not data else None
@@ -232,7 +229,7 @@ def _nearby_for(commune: Commune, category, latitude, longitude) -> list:
 @require_GET
 def report_questions(request, commune_code: str):
     """The extra questions of the chosen category (htmx swaps them into the form)."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     category = _category_from(commune, request.GET.get("category"))
     form = ReportForm(commune=commune, category=category)
     return render(
@@ -245,7 +242,7 @@ def report_questions(request, commune_code: str):
 @require_GET
 def report_nearby(request, commune_code: str):
     """Open reports of the same category within NEARBY_METRES of the pin (htmx, while the resident writes)."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     category = _category_from(commune, request.GET.get("category"))
     nearby = _nearby_for(commune, category, request.GET.get("latitude"), request.GET.get("longitude"))
     context = {"commune": commune, "nearby": nearby, "nearby_metres": selectors.NEARBY_METRES, "form": None}

@@ -17,6 +17,7 @@ from smartcommune.core.forms import apply_errors
 from smartcommune.core.history import history_of
 from smartcommune.core.notify import mask
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from .. import access, answers, selectors, services, units
 from ..forms import (
@@ -33,10 +34,6 @@ from ..forms import (
 from ..models import OPEN_STATUSES, ApiKey, Category, Holiday, Question, Report, ReportArea
 
 
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
-
-
 def mask_name(name: str) -> str:
     """ "Nguyễn Văn An" -> "N. V. A.": enough to recognise a caller, not to publish."""
     return " ".join(f"{part[0]}." for part in name.split()) if name else ""
@@ -47,7 +44,7 @@ def mask_name(name: str) -> str:
 
 @login_required
 def inbox(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     readable = access.reports_for(request.user, commune)
     own = access.inbox_for(request.user, commune)
     labels = units.labels(commune)
@@ -105,7 +102,7 @@ def _report(request, commune: Commune, number: str) -> Report:
 
 @login_required
 def report_detail(request, commune_code: str, number: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     report = _report(request, commune, number)
     return _render_detail(request, commune, report)
 
@@ -164,7 +161,7 @@ def _render_detail(request, commune, report, *, forms: dict | None = None, statu
 
 def _handle(request, commune_code: str, number: str) -> tuple[Commune, Report, object]:
     """The report to act on, and a refusal page (403, with the reason) when the user may only read it."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     report = _report(request, commune, number)
     if access.can_handle(request.user, report):
         return commune, report, None
@@ -258,7 +255,7 @@ def report_visibility(request, commune_code: str, number: str):
 
 @login_required
 def category_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_configure(request.user, commune)
     if request.method == "POST":
         created = services.categories_load_defaults(commune=commune)
@@ -275,7 +272,7 @@ def category_list(request, commune_code: str):
 
 @login_required
 def category_edit(request, commune_code: str, category_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_configure(request.user, commune)
     category = (
         get_object_or_404(Category, pk=category_id, commune=commune) if category_id else Category(commune=commune)
@@ -305,7 +302,7 @@ def category_edit(request, commune_code: str, category_id: int | None = None):
 
 @login_required
 def question_edit(request, commune_code: str, category_id: int, question_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_configure(request.user, commune)
     category = get_object_or_404(Category, pk=category_id, commune=commune)
     question = (
@@ -333,7 +330,7 @@ def question_edit(request, commune_code: str, category_id: int, question_id: int
 @login_required
 @require_POST
 def question_delete(request, commune_code: str, category_id: int, question_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_configure(request.user, commune)
     question = get_object_or_404(Question, pk=question_id, category__pk=category_id, category__commune=commune)
     question.delete()
@@ -343,7 +340,7 @@ def question_delete(request, commune_code: str, category_id: int, question_id: i
 
 @login_required
 def holidays(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_configure(request.user, commune)
     form = HolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -370,7 +367,7 @@ def holidays(request, commune_code: str):
 @login_required
 @require_POST
 def holiday_delete(request, commune_code: str, holiday_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_configure(request.user, commune)
     get_object_or_404(Holiday, pk=holiday_id, commune=commune).delete()
     messages.success(request, _("The holiday was removed."))
@@ -379,7 +376,7 @@ def holiday_delete(request, commune_code: str, holiday_id: int):
 
 @login_required
 def area(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_configure(request.user, commune)
     instance = ReportArea.objects.filter(commune=commune).first()
     if instance is None:
@@ -408,7 +405,7 @@ def area(request, commune_code: str):
 
 @login_required
 def api_keys(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_configure(request.user, commune)
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -435,7 +432,7 @@ def api_keys(request, commune_code: str):
 @login_required
 @require_POST
 def api_key_revoke(request, commune_code: str, key_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_configure(request.user, commune)
     services.api_key_revoke(api_key=get_object_or_404(ApiKey, pk=key_id, commune=commune))
     messages.success(request, _("The key was revoked."))

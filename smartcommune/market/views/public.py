@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from smartcommune.core import pagecache, ratelimit, tabular
 from smartcommune.core.forms import apply_errors
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from .. import feeds, payments, selectors
 from ..forms import CartAddForm, CheckoutForm
@@ -36,10 +37,6 @@ VERSION_SECONDS = 3
 # told of each order, so a flood is refused with a clear message.
 CHECKOUT_LIMIT, CHECKOUT_WINDOW = 30, 600
 CACHE_SECONDS = 300  # bounds how long a change the fingerprint misses (a producer's name) takes to show
-
-
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
 
 
 def _cart_key(commune: Commune) -> str:
@@ -78,7 +75,7 @@ def storefront(request, commune_code: str):
     product or lot shows at once (CACHE_SECONDS bounds the rest)."""
     commune = cache.get(f"market:commune:{commune_code}")
     if commune is None:
-        commune = _commune(commune_code)
+        commune = commune_or_404(commune_code)
         cache.set(f"market:commune:{commune_code}", commune, CACHE_SECONDS)
     version = f"market:{commune.pk}:{_version(commune)}"
     return pagecache.serve(request, version, lambda: _storefront(request, commune, version), CACHE_SECONDS)
@@ -120,7 +117,7 @@ def _storefront(request, commune: Commune, version: str):
 
 
 def offer_detail(request, commune_code: str, offer_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     offer = selectors.offer_detail(commune, offer_id)
     if offer is None:
         raise Http404(_("This product is not on sale."))
@@ -139,7 +136,7 @@ def offer_detail(request, commune_code: str, offer_id: int):
 
 
 def producer(request, commune_code: str, organisation_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     shop = get_object_or_404(
         Shop.objects.select_related("organisation__village"), commune=commune, organisation__code=organisation_code
     )
@@ -160,7 +157,7 @@ def producer(request, commune_code: str, organisation_code: str):
 
 def panorama_view(request, commune_code: str, panorama_id: int):
     """The 360° viewer: the only page that loads the viewer's script and the full-size photo."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     panorama = get_object_or_404(
         Panorama.objects.select_related("shop__organisation"), pk=panorama_id, shop__commune=commune
     )
@@ -206,7 +203,7 @@ def panorama_view(request, commune_code: str, panorama_id: int):
 
 @require_POST
 def cart_add(request, commune_code: str, offer_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     offer = get_object_or_404(Offer.objects.on_sale().select_related("product"), pk=offer_id, commune=commune)
     form = CartAddForm(request.POST)
     cart = _cart(request, commune)
@@ -254,7 +251,7 @@ def _cart_groups(request, commune: Commune) -> tuple[list[dict], int]:
 
 
 def cart(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     if request.method == "POST":
         cart = _cart(request, commune)
         errors = []
@@ -279,7 +276,7 @@ def cart(request, commune_code: str):
 
 
 def checkout(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     groups, total = _cart_groups(request, commune)
     if not groups:
         messages.info(request, _("Your cart is empty."))
@@ -375,7 +372,7 @@ def my_orders(request):
 
 def product_feed(request, commune_code: str):
     """The products on sale as a CSV feed that marketplaces import (Google Merchant field names)."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     out = io.StringIO()
     tabular.write_csv(feeds.FEED_COLUMNS, feeds.feed_rows(commune), out)
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")

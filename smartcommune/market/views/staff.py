@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from smartcommune.core import tabular
 from smartcommune.core.forms import apply_errors
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 from smartcommune.trace.models import Lot, Product
 
 from .. import access, feeds, payments, selectors
@@ -34,10 +35,6 @@ from ..models import ExternalListing, Offer, Order, Panorama, Status
 from ..services import catalogue, contracts, orders
 
 
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
-
-
 def _order(request, commune: Commune, order_id: int, *, edit: bool = False) -> Order:
     return get_object_or_404(
         access.orders_for(request.user, commune, edit=edit).select_related(
@@ -52,7 +49,7 @@ def _order(request, commune: Commune, order_id: int, *, edit: bool = False) -> O
 
 @login_required
 def inbox(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     visible = access.orders_for(request.user, commune)
     status = request.GET.get("trang-thai", "")
     status = status if status in Status.values else ""
@@ -77,7 +74,7 @@ def inbox(request, commune_code: str):
 
 @login_required
 def order_detail(request, commune_code: str, order_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     order = _order(request, commune, order_id)
     can_edit = access.can_edit(request.user, commune) and (
         access.orders_for(request.user, commune, edit=True).filter(pk=order.pk).exists()
@@ -103,7 +100,7 @@ def order_detail(request, commune_code: str, order_id: int):
 @login_required
 @require_POST
 def order_advance(request, commune_code: str, order_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     order = _order(request, commune, order_id, edit=True)
     form = AdvanceForm(request.POST)
     if not form.is_valid():
@@ -124,7 +121,7 @@ def order_advance(request, commune_code: str, order_id: int):
 @login_required
 @require_POST
 def order_paid(request, commune_code: str, order_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     order = _order(request, commune, order_id, edit=True)
     form = PaymentForm(request.POST)
     if form.is_valid():
@@ -147,7 +144,7 @@ def order_paid(request, commune_code: str, order_id: int):
 
 @login_required
 def sales_report(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     visible = access.orders_for(request.user, commune)
     year = request.GET.get("nam", "")
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
@@ -165,7 +162,7 @@ def sales_report(request, commune_code: str):
 
 @login_required
 def offer_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     offers = access.offers_for(request.user, commune).select_related("product", "lot", "shop__organisation")
     return render(
         request,
@@ -181,7 +178,7 @@ def offer_list(request, commune_code: str):
 
 @login_required
 def offer_edit(request, commune_code: str, organisation_code: str, offer_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     organisation = get_object_or_404(access.organisations_for(request.user, commune, edit=True), code=organisation_code)
     shop = catalogue.shop_for(organisation)
     offer = get_object_or_404(Offer, pk=offer_id, shop=shop) if offer_id else Offer(shop=shop)
@@ -217,7 +214,7 @@ def offer_edit(request, commune_code: str, organisation_code: str, offer_id: int
 
 @login_required
 def shop_edit(request, commune_code: str, organisation_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     organisation = get_object_or_404(access.organisations_for(request.user, commune, edit=True), code=organisation_code)
     shop = catalogue.shop_for(organisation)
     products = Product.objects.filter(owner=organisation)
@@ -279,7 +276,7 @@ def shop_edit(request, commune_code: str, organisation_code: str):
 
 @login_required
 def contract_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     visible = access.contracts_for(request.user, commune).select_related("seller")
     today = timezone.localdate()
     rows = [selectors.fulfilment(c, today=today) for c in selectors.with_progress(visible)]
@@ -317,7 +314,7 @@ def _contract_specs(form: ContractForm) -> tuple[list, list]:
 
 @login_required
 def contract_create(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     sellers = access.organisations_for(request.user, commune, edit=True)
     products = Product.objects.filter(owner__in=sellers).order_by("name")
     form = ContractForm(request.POST or None, request.FILES or None, sellers=sellers, products=products)
@@ -354,7 +351,7 @@ def contract_create(request, commune_code: str):
 
 @login_required
 def contract_detail(request, commune_code: str, contract_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     contract = get_object_or_404(access.contracts_for(request.user, commune).select_related("seller"), pk=contract_id)
     can_edit = (
         access.contracts_for(request.user, commune, edit=True).filter(pk=contract.pk).exists()
@@ -410,7 +407,7 @@ def contract_detail(request, commune_code: str, contract_id: int):
 
 @login_required
 def contract_document(request, commune_code: str, contract_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     contract = get_object_or_404(access.contracts_for(request.user, commune), pk=contract_id)
     if not contract.document:
         raise PermissionDenied(_("This contract has no document."))
@@ -419,7 +416,7 @@ def contract_document(request, commune_code: str, contract_id: int):
 
 @login_required
 def figures(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.organisation_codes(request.user, commune)  # any reader of the commune
     today = timezone.localdate()
     return render(

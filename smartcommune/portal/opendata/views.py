@@ -6,19 +6,16 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcommune.core import tabular
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from .. import access
 from . import dcat, registry, versions
-
-
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
 
 
 def not_found(request, message: str, *, back: str = "") -> HttpResponse:
@@ -26,13 +23,13 @@ def not_found(request, message: str, *, back: str = "") -> HttpResponse:
 
 
 def catalogue(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     datasets = [versions.current(d, commune) for d in registry.all_datasets()]
     return render(request, "portal/opendata/catalogue.html", {"commune": commune, "datasets": datasets})
 
 
 def dataset_page(request, commune_code: str, slug: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     dataset = registry.get(slug)
     if dataset is None:
         return not_found(request, _("There is no dataset with this name."), back=f"/xa/{commune.code}/du-lieu-mo/")
@@ -79,7 +76,7 @@ def _format_error(request, dataset: registry.Dataset, fmt: str, commune: Commune
 
 
 def download(request, commune_code: str, slug: str, fmt: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     dataset = registry.get(slug)
     if dataset is None:
         return not_found(request, _("There is no dataset with this name."))
@@ -92,7 +89,7 @@ def download(request, commune_code: str, slug: str, fmt: str):
 
 
 def version_download(request, commune_code: str, slug: str, number: int, fmt: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     dataset = registry.get(slug)
     if dataset is None:
         return not_found(request, _("There is no dataset with this name."))
@@ -109,7 +106,7 @@ def version_download(request, commune_code: str, slug: str, number: int, fmt: st
 
 
 def catalogue_dcat(request, commune_code: str, fmt: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     triples = dcat.statements(commune)
     if fmt == "jsonld":
         response = JsonResponse(dcat.to_jsonld(triples), json_dumps_params={"ensure_ascii": False})
@@ -126,7 +123,7 @@ def catalogue_dcat(request, commune_code: str, fmt: str):
 @require_POST
 def record_versions(request, commune_code: str):
     """A publishing official records today's content of every dataset that changed as a new version."""
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     access.require_publish(request.user, commune)
     created = [slug for slug, _number, new in versions.record_all(commune) if new]
     if created:

@@ -4,17 +4,17 @@ through `commune_for` (or access.*) before anything else."""
 from datetime import date
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from smartcommune.accounts import scoping
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from ..forms import ReportDateForm
 
 
 def commune_for(request, code: str) -> Commune:
-    commune = get_object_or_404(Commune.objects.select_related("province"), code=code)
+    commune = commune_or_404(code)
     scoping.require_view(request.user, commune)
     return commune
 
