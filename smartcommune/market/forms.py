@@ -12,7 +12,17 @@ from smartcommune.core.text import fold
 from smartcommune.places.models import Commune, Province
 from smartcommune.trace.models import Lot, Product
 
-from .models import Category, ContractItem, ExternalListing, Offer, Order, Shop, Status
+from .models import (
+    ANSWER_WITHIN_DAYS,
+    PAY_WITHIN_HOURS,
+    Category,
+    ContractItem,
+    ExternalListing,
+    Offer,
+    Order,
+    Shop,
+    Status,
+)
 from .services import orders
 
 DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -124,7 +134,21 @@ class OfferForm(forms.Form):
 class ShopForm(forms.ModelForm):
     class Meta:
         model = Shop
-        fields = ["is_open", "auto_confirm", "pickup_address", "delivery_note"]
+        fields = [
+            "is_open",
+            "auto_confirm",
+            "pay_within_hours",
+            "answer_within_days",
+            "pickup_address",
+            "delivery_note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in (("pay_within_hours", PAY_WITHIN_HOURS), ("answer_within_days", ANSWER_WITHIN_DAYS)):
+            # The model's range and its message, not a small integer's 0 to 32,767.
+            self.fields[name].validators = list(Shop._meta.get_field(name).validators)
+            self.fields[name].widget.attrs.update(min=low, max=high)
 
 
 class ListingForm(forms.Form):

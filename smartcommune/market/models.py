@@ -12,6 +12,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,9 +23,19 @@ from smartcommune.places.models import Commune
 from smartcommune.registry.models import Organisation
 from smartcommune.trace.models import Lot, Product, TraceEvent
 
+PAY_WITHIN_HOURS = (1, 720)  # up to 30 days to pay a transfer
+ANSWER_WITHIN_DAYS = (1, 30)
+
+
+def _between(low: int, high: int, message: str) -> list:
+    return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
+
 
 class Shop(models.Model):
-    """A producer's shop on the commune storefront (a cooperative, OCOP subject or household business)."""
+    """A producer's shop on the commune storefront (a cooperative, OCOP subject or household business).
+
+    Its two deadlines are copied onto each order when it is placed or confirmed, so changing them
+    never moves a deadline a buyer has already been given."""
 
     organisation = models.OneToOneField(Organisation, models.PROTECT, related_name="shop", verbose_name=_("producer"))
     commune = models.ForeignKey(Commune, models.PROTECT, related_name="shops", verbose_name=_("commune"))
@@ -38,12 +49,39 @@ class Shop(models.Model):
     delivery_note = models.CharField(
         _("delivery terms"), max_length=300, blank=True, help_text=_("Where you deliver, fees, usual delays.")
     )
+    pay_within_hours = models.PositiveSmallIntegerField(
+        _("hours to pay a bank transfer"),
+        default=48,
+        validators=_between(*PAY_WITHIN_HOURS, _("Give a number of hours from 1 to 720 (30 days).")),
+        help_text=_(
+            "A bank-transfer order not paid this many hours after its confirmation is cancelled, and its "
+            "products go back on sale. Applies to orders confirmed from now on."
+        ),
+    )
+    answer_within_days = models.PositiveSmallIntegerField(
+        _("days to answer a new order"),
+        default=7,
+        validators=_between(*ANSWER_WITHIN_DAYS, _("Give a number of days from 1 to 30.")),
+        help_text=_(
+            "An order neither confirmed nor cancelled this many days after it was placed is cancelled, and "
+            "the buyer told. Applies to orders placed from now on."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("shop")
         verbose_name_plural = _("shops")
         ordering = ["organisation__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pay_within_hours__range=PAY_WITHIN_HOURS), name="shop_pay_within_hours_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answer_within_days__range=ANSWER_WITHIN_DAYS),
+                name="shop_answer_within_days_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.organisation.name
@@ -183,6 +221,14 @@ class OrderQuerySet(models.QuerySet):
     def sold(self) -> "OrderQuerySet":
         return self.filter(status__in=HOLDING)
 
+    def unpaid_after(self, now) -> "OrderQuerySet":
+        """Confirmed bank-transfer orders whose time to pay has run out (cash orders have no `pay_by`)."""
+        return self.filter(status=Status.CONFIRMED, payment=Order.Payment.VIETQR, pay_by__lt=now)
+
+    def unanswered_after(self, now) -> "OrderQuerySet":
+        """Orders the producer neither confirmed nor cancelled in time."""
+        return self.filter(status=Status.PLACED, answer_by__lt=now)
+
 
 class Order(models.Model):
     """One producer's part of a buyer's cart. The buyer's name, phone, e-mail and address are personal data:
@@ -230,6 +276,8 @@ class Order(models.Model):
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    answer_by = models.DateTimeField(_("to be answered by"), null=True, blank=True)
+    pay_by = models.DateTimeField(_("to be paid by"), null=True, blank=True)
 
     objects = OrderQuerySet.as_manager()
 
@@ -241,6 +289,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["shop", "status", "placed_at"]),
             models.Index(fields=["commune", "placed_at"]),
+            models.Index(fields=["status", "answer_by"]),
+            models.Index(fields=["status", "pay_by"]),
         ]
 
     def __str__(self) -> str:

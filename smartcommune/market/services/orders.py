@@ -7,12 +7,16 @@ confirmed (at once when the producer confirms automatically) by one conditional 
 (PostgreSQL) or on the write lock (SQLite), and the loser gets "not enough stock" instead of an
 oversell. Cancelling gives the packs back. When an order ships, the quantity leaves the lot in
 traceability (a shipping event under the order number). The buyer is told of every change.
+
+Each order carries its deadlines, taken from the shop's settings: `answer_by` when it is placed,
+`pay_by` when a bank-transfer order is confirmed; `services.expiry` cancels the orders past them.
 """
 
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -71,10 +75,25 @@ def _vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".") + " đ"
 
 
+def local_time(moment: datetime) -> str:
+    """A deadline as buyers read it: 05/03/2025 14:30, in the commune's time."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
 # Notifications ------------------------------------------------------------------------------------
 
 
 def _status_text(order: Order) -> str:
+    if order.status == Status.CONFIRMED and order.pay_by:
+        return _(
+            "%(shop)s has confirmed your order %(number)s. Please transfer %(total)s by %(deadline)s; "
+            "after that the order is cancelled."
+        ) % {
+            "shop": order.shop.organisation.name,
+            "number": order.number,
+            "total": _vnd(order.total),
+            "deadline": local_time(order.pay_by),
+        }
     texts = {
         Status.PLACED: _("Your order %(number)s (%(total)s) has been received by %(shop)s."),
         Status.CONFIRMED: _("%(shop)s has confirmed your order %(number)s."),
@@ -285,6 +304,7 @@ def _place(commune: Commune, by_shop: dict, buyer: Buyer, payment: str) -> list[
             payment=payment,
             total=sum(offer.price * packs for offer, packs in items),
             placed_at=now,
+            answer_by=now + timedelta(days=shop.answer_within_days),
         )
         OrderLine.objects.bulk_create(
             [
@@ -304,13 +324,20 @@ def _place(commune: Commune, by_shop: dict, buyer: Buyer, payment: str) -> list[
         OrderEvent.objects.create(order=order, status=Status.PLACED, at=now, by=buyer.user, source="buyer")
         if shop.auto_confirm:
             _take(order)
-            order.status, order.confirmed_at = Status.CONFIRMED, now
-            order.save(update_fields=["status", "confirmed_at"])
+            order.status, order.confirmed_at, order.pay_by = Status.CONFIRMED, now, _pay_by(order, now)
+            order.save(update_fields=["status", "confirmed_at", "pay_by"])
             OrderEvent.objects.create(order=order, status=Status.CONFIRMED, at=now, source="auto")
         _notify_buyer(order)
         _notify_producer(order)
         placed.append(order)
     return placed
+
+
+def _pay_by(order: Order, confirmed_at: datetime) -> datetime | None:
+    """The end of the time to pay a confirmed transfer order; cash is paid on delivery, with no deadline."""
+    if order.payment != Order.Payment.VIETQR:
+        return None
+    return confirmed_at + timedelta(hours=order.shop.pay_within_hours)
 
 
 # Changes by the producer ------------------------------------------------------------------------
@@ -351,6 +378,9 @@ def order_advance(
         _ship(order, by)
     fields = ["status", STAMP[to]]
     setattr(order, STAMP[to], now)
+    if to == Status.CONFIRMED:
+        order.pay_by = _pay_by(order, now)
+        fields.append("pay_by")
     if to == Status.CANCELLED:
         order.cancel_reason = reason[:300]
         fields.append("cancel_reason")

@@ -275,3 +275,74 @@ def test_a_flood_of_orders_from_one_connection_is_refused_with_a_clear_message(
     response = client.post(url, data)
     assert response.status_code == 429 and "Quá nhiều đơn hàng" in response.content.decode()
     assert Order.objects.count() == 1
+
+
+# Deadlines --------------------------------------------------------------------------------------
+
+
+def test_the_buyers_page_shows_the_time_to_pay_a_confirmed_transfer_until_it_is_paid(client, commune, buyer,
+                                                                                    rice_offer, honey_offer):  # fmt: skip
+    from django.utils import timezone
+
+    from smartcommune.market import payments
+
+    transfer = place(commune, buyer, (rice_offer.pk, 1), payment="vietqr")[0]
+    url = reverse("market:order_follow", args=[transfer.token])
+    assert "mk-pay-by" not in client.get(url).content.decode()  # not confirmed yet: no deadline
+    transfer = orders.order_advance(order=transfer, to=Status.CONFIRMED, by=None)
+    deadline = timezone.localtime(transfer.pay_by).strftime("%d/%m/%Y %H:%M")
+    assert deadline in client.get(url).content.decode()
+    cash = orders.order_advance(order=place(commune, buyer, (honey_offer.pk, 1))[0], to=Status.CONFIRMED, by=None)
+    assert "mk-pay-by" not in client.get(reverse("market:order_follow", args=[cash.token])).content.decode()
+    orders.payment_record(commune=commune, notice=payments.PaymentNotice(transfer.number, transfer.total))
+    assert deadline not in client.get(url).content.decode()
+
+
+SHOP_FORM = {"action": "shop", "is_open": "on", "pay_within_hours": "24", "answer_within_days": "3",
+             "pickup_address": "Kho HTX", "delivery_note": ""}  # fmt: skip
+
+
+def test_the_manager_sets_the_shops_deadlines(login, coop_manager, commune, rice_offer):
+    url = reverse("market:shop_edit", args=[commune.code, "HTX-T01"])
+    assert login(coop_manager).post(url, SHOP_FORM).status_code == 302
+    rice_offer.shop.refresh_from_db()
+    assert (rice_offer.shop.pay_within_hours, rice_offer.shop.answer_within_days) == (24, 3)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("pay_within_hours", "0"), ("pay_within_hours", "721"), ("pay_within_hours", "-5"),
+     ("pay_within_hours", "40000"), ("answer_within_days", "31"), ("answer_within_days", "0")],
+)  # fmt: skip
+def test_deadlines_out_of_range_are_refused_with_the_range_and_change_nothing(
+    login, coop_manager, commune, rice_offer, field, value
+):
+    from django.utils import translation
+
+    from smartcommune.market.models import Shop
+
+    response = login(coop_manager).post(
+        reverse("market:shop_edit", args=[commune.code, "HTX-T01"]), {**SHOP_FORM, field: value}
+    )
+    with translation.override("vi"):
+        expected = str(Shop._meta.get_field(field).validators[0].message)
+    assert response.status_code == 400 and expected in response.content.decode()
+    shop = Shop.objects.get(pk=rice_offer.shop.pk)
+    assert (shop.pay_within_hours, shop.answer_within_days, shop.pickup_address) == (48, 7, "")
+
+
+def test_a_deadline_that_is_not_a_number_is_refused_in_vietnamese(login, coop_manager, commune, rice_offer):
+    response = login(coop_manager).post(
+        reverse("market:shop_edit", args=[commune.code, "HTX-T01"]), {**SHOP_FORM, "pay_within_hours": "hai ngày"}
+    )
+    assert response.status_code == 400 and "Hãy nhập số nguyên." in response.content.decode()
+    rice_offer.shop.refresh_from_db()
+    assert rice_offer.shop.pay_within_hours == 48
+
+
+def test_no_one_outside_the_shop_changes_its_deadlines(login, outsider, other_manager, commune, rice_offer):
+    url = reverse("market:shop_edit", args=[commune.code, "HTX-T01"])
+    assert login(outsider).post(url, SHOP_FORM).status_code == 403
+    assert login(other_manager).post(url, SHOP_FORM).status_code == 404
+    rice_offer.shop.refresh_from_db()
+    assert (rice_offer.shop.pay_within_hours, rice_offer.shop.answer_within_days) == (48, 7)
