@@ -6,15 +6,19 @@ product without one gets a permanent internal code (`/truy-xuat/sp/{code}/lo/{lo
 later does not retire the internal code, so QR labels printed before still resolve.
 """
 
+import contextlib
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from smartcommune.core.identifiers import normalize_gtin
+from smartcommune.core.text import fold
 from smartcommune.farming.models import DiaryEntry
 from smartcommune.places.models import Commune
 from smartcommune.registry.models import Organisation
@@ -39,6 +43,22 @@ MASS_UNITS = {Unit.KG: Decimal("1"), Unit.TONNE: Decimal("1000"), Unit.GRAM: Dec
 class ProductQuerySet(models.QuerySet):
     def in_commune(self, commune: Commune) -> "ProductQuerySet":
         return self.filter(commune=commune)
+
+    def search(self, text: str) -> "ProductQuerySet":
+        """By name, GTIN, internal code or producer, ignoring accents and case the same way on every database.
+
+        Every word must be found in the product's key or its producer's ("gao htx" finds the rice of a
+        cooperative); a whole GTIN or internal code also matches as typed."""
+        words = fold(text).split()[:8]
+        if not words:
+            return self
+        condition = models.Q(internal_code__iexact=text.strip())
+        with contextlib.suppress(ValidationError):  # not a GTIN: the words alone decide
+            condition |= models.Q(gtin=normalize_gtin(text))
+        every_word = models.Q()
+        for word in words:
+            every_word &= models.Q(search_key__contains=word) | models.Q(owner__search_key__contains=word)
+        return self.filter(condition | every_word)
 
 
 class Product(models.Model):
@@ -66,10 +86,11 @@ class Product(models.Model):
         validators=[MinValueValidator(10)],
         help_text=_("More scans than this in one day are reported to the producer (possible copied labels)."),
     )
+    search_key = models.CharField(max_length=300, editable=False)  # matched with contains: no index helps
     cache_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["cache_version"])
+    history = HistoricalRecords(excluded_fields=["cache_version", "search_key"])
 
     objects = ProductQuerySet.as_manager()
 
@@ -83,6 +104,26 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived search key (see core.text.fold), kept in step with the fields it is made from.
+        self.search_key = self.make_search_key(self.name, self.gtin, self.internal_code)
+        fields = kwargs.get("update_fields")
+        if fields is not None and not {"name", "gtin", "internal_code"}.isdisjoint(fields):
+            kwargs["update_fields"] = {*fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def make_search_key(name: str, gtin: str, internal_code: str) -> str:
+        return fold(f"{name} {gtin} {internal_code}")[:300]
+
+
+class LotQuerySet(models.QuerySet):
+    def search(self, text: str) -> "LotQuerySet":
+        """By lot code (ignoring case), or by anything that finds its product (see ProductQuerySet.search)."""
+        if not text.strip():
+            return self
+        return self.filter(models.Q(code__icontains=text.strip()) | models.Q(product__in=Product.objects.search(text)))
 
 
 class OcopRating(models.Model):
@@ -227,6 +268,8 @@ class Lot(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["cache_version", "remaining"])
+
+    objects = LotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lot")

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,17 @@ from smartcommune.farming import selectors as farm_selectors
 from smartcommune.farming.models import DiaryEntry, GrowingArea
 
 from . import epcis, identifiers
-from .models import Certification, Lot, LotHarvest, OcopRating, Product, ScanDay, TraceEvent
+from .models import (
+    Certification,
+    Lot,
+    LotHarvest,
+    LotQuerySet,
+    OcopRating,
+    Product,
+    ProductQuerySet,
+    ScanDay,
+    TraceEvent,
+)
 
 
 def current_rating(ratings) -> OcopRating | None:
@@ -25,12 +35,10 @@ def current_rating(ratings) -> OcopRating | None:
     return max(current, key=lambda r: r.decision_date, default=None)
 
 
-def product_list(products: QuerySet[Product], *, q: str = "") -> QuerySet[Product]:
-    qs = products.select_related("owner").annotate(lot_count=Count("lots", distinct=True))
-    qs = qs.prefetch_related("ocop_ratings")
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(gtin=q.strip()) | Q(owner__name__icontains=q))
-    return qs.order_by("name")
+def product_list(products: ProductQuerySet, *, q: str = "") -> ProductQuerySet:
+    qs = products.search(q) if q else products
+    qs = qs.select_related("owner").annotate(lot_count=Count("lots", distinct=True))
+    return qs.prefetch_related("ocop_ratings").order_by("name")
 
 
 def ocop_expiring(products: QuerySet[Product]) -> list[OcopRating]:
@@ -41,12 +49,11 @@ def ocop_expiring(products: QuerySet[Product]) -> list[OcopRating]:
     return [r for r in ratings if r.expires_soon]
 
 
-def lot_list(lots: QuerySet[Lot], *, q: str = "", product: Product | None = None) -> QuerySet[Lot]:
-    qs = lots.select_related("product", "product__owner").annotate(scans=Sum("scan_days__count"))
+def lot_list(lots: LotQuerySet, *, q: str = "", product: Product | None = None) -> LotQuerySet:
+    qs = lots.search(q) if q else lots
     if product is not None:
         qs = qs.filter(product=product)
-    if q:
-        qs = qs.filter(Q(code__icontains=q.strip()) | Q(product__name__icontains=q))
+    qs = qs.select_related("product", "product__owner").annotate(scans=Sum("scan_days__count"))
     return qs.order_by("-produced_on", "-pk")
 
 

@@ -94,7 +94,8 @@ def product_save(*, product: Product, reason: str = "") -> Product:
         product.internal_code = f"tmp-{uuid.uuid4().hex[:16]}"
         product.save()
         product.internal_code = f"{product.commune.code}-{product.pk}"
-        Product.objects.filter(pk=product.pk).update(internal_code=product.internal_code)
+        product.search_key = Product.make_search_key(product.name, product.gtin, product.internal_code)
+        Product.objects.filter(pk=product.pk).update(internal_code=product.internal_code, search_key=product.search_key)
     if reason:
         update_change_reason(product, reason)
     return product

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError, connection
 from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -377,7 +377,7 @@ def test_concurrent_disbursements_cannot_overspend(commune, objective, official)
         except OperationalError:  # SQLite: a writer found the database busy and gave up; nothing written
             outcomes.append("busy")
         finally:
-            close_old_connections()
+            connection.close()  # the thread's own connection
 
     threads = [threading.Thread(target=pay, args=(n,)) for n in range(attempts)]
     for t in threads:

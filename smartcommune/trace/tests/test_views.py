@@ -178,6 +178,33 @@ def test_an_outsider_sees_and_changes_nothing(login, outsider, lot, product, har
     assert lot.status == "active" and lot.remaining == Decimal("800") and Lot.objects.count() == 1
 
 
+def test_searching_ignores_accents_and_case_on_the_product_and_lot_pages(login, official, lot, commune):
+    other = Organisation.objects.create(commune=commune, code="HTX-T02", name="HTX Rau Sạch", kind="htx")
+    services.product_save(product=Product(commune=commune, owner=other, name="Rau cải ngọt", unit="KGM"))
+    client = login(official)
+    for q in ["gao dong", "dong lon", "GẠO ĐỒNG", GTIN13]:
+        page = client.get(url("products"), {"q": q}).content.decode()
+        assert "Gạo Đồng Lớn" in page and "Rau cải ngọt" not in page, q
+    page = client.get(url("products"), {"q": "rau sach"}).content.decode()  # the producer's name
+    assert "Rau cải ngọt" in page and "Gạo Đồng Lớn" not in page
+    for q in ["gao dong", "l2506a"]:
+        page = client.get(url("lots"), {"q": q}).content.decode()
+        assert "L2506A" in page, q
+    assert "L2506A" not in client.get(url("lots"), {"q": "rau cai"}).content.decode()
+
+
+def test_an_outsider_searching_finds_nothing(login, outsider, lot, other_commune):
+    client = login(outsider)
+    assert client.get(url("products"), {"q": "gao dong"}).status_code == 403
+    assert client.get(url("lots"), {"q": "gao dong"}).status_code == 403
+    own = [
+        client.get(reverse(f"trace:{name}", args=[other_commune.code]), {"q": "gao dong"})
+        for name in ("products", "lots")
+    ]
+    assert [r.status_code for r in own] == [200, 200]
+    assert not any("Gạo Đồng Lớn" in r.content.decode() or "L2506A" in r.content.decode() for r in own)
+
+
 def test_a_coop_manager_reaches_only_their_organisations_products(login, coop_manager, product, lot, commune):
     other = Organisation.objects.create(commune=commune, code="HTX-T02", name="HTX Khác", kind="htx")
     foreign = services.product_save(product=Product(commune=commune, owner=other, name="Sản phẩm khác", unit="KGM"))
