@@ -1,12 +1,14 @@
-"""Fast upserts for imports: one INSERT … ON CONFLICT … DO UPDATE run with executemany.
+"""Fast upserts for imports: multi-row INSERT … ON CONFLICT … DO UPDATE … RETURNING statements.
 
 Django's bulk_create builds SQL for every object and field; for a 100,000-row import that costs more
-than the database itself. Both SQLite (3.24+) and PostgreSQL speak the same upsert statement, so we
+than the database itself. Both SQLite (3.35+) and PostgreSQL speak the same upsert statement, so we
 write it once here. Values must already be in their database form (str, int, bool, date, None).
 """
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from functools import cache
+from itertools import chain
 
 from django.db import connection, models
 from django.utils import timezone
@@ -34,9 +36,12 @@ def upsert(
     *,
     unique: Sequence[str],
     update: Sequence[str],
-) -> None:
+    returning: Sequence[str] = (),
+) -> list[tuple]:
     """Insert `rows` (tuples in the order of `fields`, attribute names such as "village_id"),
-    updating `update` columns of rows whose `unique` columns already exist.
+    updating `update` columns of rows whose `unique` columns already exist. Returns, for every row
+    written, inserted or updated, in no particular order, the values of `returning`: SQL expressions
+    over the table's columns such as "id" or "created_at = updated_at".
 
     Rows go in multi-row statements (as many as the database takes parameters for): PostgreSQL
     answers one statement per round trip, so one row per statement would cost a round trip a row."""
@@ -52,13 +57,18 @@ def upsert(
     sets = ", ".join(f"{quote(column[f])} = excluded.{quote(column[f])}" for f in update)
     head = f"INSERT INTO {quote(opts.db_table)} ({names}) VALUES "
     tail = f" ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+    if returning:
+        tail += " RETURNING " + ", ".join(returning)
     per_statement = max(1, min(1000, _max_params() // len(fields)))
-    rows = list(rows)
+    rows, written = list(rows), []
     with connection.cursor() as cursor:
         run = cursor.cursor.execute if sqlite else cursor.execute
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            run(head + ", ".join([one] * len(chunk)) + tail, [value for row in chunk for value in row])
+            run(head + ", ".join([one] * len(chunk)) + tail, list(chain.from_iterable(chunk)))
+            if returning:
+                written += cursor.fetchall()
+    return written
 
 
 def history_snapshot(
@@ -76,14 +86,21 @@ def history_snapshot(
     written rows into the history table inside the database, so every record still shows who
     changed it, when and from which file.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{_history_insert(model)} WHERE {where}", [timezone.now(), reason, history_type, user_id, *params]
+        )
+
+
+@cache
+def _history_insert(model: type[models.Model]) -> str:
+    # Built once per model: `model.history` goes through simple-history's descriptor, which is slow.
     historical = model.history.model
     own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
     columns = [f.column for f in historical._meta.concrete_fields if f.column not in own]
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
-    sql = (
+    return (
         f"INSERT INTO {quote(historical._meta.db_table)} ({names}, history_date, history_change_reason, history_type, "
-        f"history_user_id) SELECT {names}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} WHERE {where}"
+        f"history_user_id) SELECT {names}, %s, %s, %s, %s FROM {quote(model._meta.db_table)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), reason, history_type, user_id, *params])

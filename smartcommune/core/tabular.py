@@ -120,7 +120,8 @@ def cell_text(value: Any) -> str:
 
 
 # Parsers take one non-empty cell (text already stripped, or a number or date from an XLSX cell) and
-# return the value or raise ValidationError. Good input never raises, which keeps imports fast.
+# return the value or raise ValidationError. Good input never raises, which keeps imports fast. The
+# result depends on the cell alone: validate_rows reuses it for the same text further down the file.
 
 
 def parse_text(max_length: int | None = None) -> Callable[[Any], str]:
@@ -570,28 +571,62 @@ def _openpyxl_source(fileobj: IO[bytes], total: int) -> _Source:
 
 
 def validate_rows(reader: RowReader) -> Iterator[ValidRow | RowError]:
-    """Parse every cell of every row: a ValidRow for a good row, a RowError for each bad cell."""
-    checks = [(column.key, column.header, column.parse, column.required) for column in reader.columns]
+    """Parse every cell of every row: a ValidRow for a good row, a RowError for each bad cell.
+
+    Most columns hold a handful of different texts (yes/no, counts, village codes), so each column
+    remembers what its first texts parsed to and looks a repeated text up instead of parsing it
+    again. Only good results are remembered, and at most `_MEMO_SIZE` of them a column, so memory
+    stays the same whatever the length of the file.
+    """
+    columns = reader.columns
+    keys = tuple(column.key for column in columns)
+    memos = tuple({} if column.required else {"": None} for column in columns)
     for number, cells in reader._cells():  # the loop every import runs 100,000 times: keep it lean
-        values, errors = {}, []
-        for (key, header, parse, required), value in zip(checks, cells, strict=True):
-            if value.__class__ is str:
-                value = value.strip()
-                if not value:
-                    values[key] = None
-                    if required:
-                        errors.append(RowError(number, header, "", str(REQUIRED)))
-                    continue
-            try:
-                values[key] = parse(value)
-            except ValidationError as error:
-                errors.append(RowError(number, header, cell_text(value), " ".join(error.messages)))
-            except ValueError as error:
-                errors.append(RowError(number, header, cell_text(value), str(error)))
-        if errors:
-            yield from errors
-        else:
-            yield ValidRow(number, values)
+        try:
+            parsed = [memo.get(cell, _UNSEEN) for memo, cell in zip(memos, cells, strict=True)]
+        except TypeError:  # a cell that cannot be looked up (a list sent through the API)
+            parsed = [_UNSEEN] * len(cells)
+        if _UNSEEN in parsed:
+            errors = []
+            for position, value in enumerate(parsed):
+                if value is _UNSEEN:
+                    parsed[position] = _parse_cell(columns[position], memos[position], number, cells[position], errors)
+            if errors:
+                yield from errors
+                continue
+        yield ValidRow(number, dict(zip(keys, parsed, strict=True)))
+
+
+class _Unseen:
+    """Marks a cell that its column's memo does not hold; equal to nothing else."""
+
+    __slots__ = ()
+
+
+_UNSEEN = _Unseen()
+_MEMO_SIZE = 256
+
+
+def _parse_cell(column: Column, memo: dict[str, Any], number: int, cell: Any, errors: list[RowError]) -> Any:
+    """One cell's value (blank as None), or None and a RowError added to `errors`."""
+    value = cell.strip() if cell.__class__ is str else cell
+    if value.__class__ is str and not value:
+        if column.required:
+            errors.append(RowError(number, column.header, "", str(REQUIRED)))
+            return None
+        result = None
+    else:
+        try:
+            result = column.parse(value)
+        except ValidationError as error:
+            errors.append(RowError(number, column.header, cell_text(value), " ".join(error.messages)))
+            return None
+        except ValueError as error:
+            errors.append(RowError(number, column.header, cell_text(value), str(error)))
+            return None
+    if cell.__class__ is str and len(memo) < _MEMO_SIZE:
+        memo[cell] = result
+    return result
 
 
 # Writing ----------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ parsed row is checked against the commune, and how a batch of good rows is writt
 reads the file once: while every row is good it writes in batches inside one transaction; at the
 first bad row it stops writing but goes on checking, so that the person sees every bad row at
 once, and the transaction is rolled back. A process killed half-way leaves nothing either.
+Nothing kept per row grows with the file: even the keys that find a row repeating an earlier one
+wait in a temporary table of the transaction (`_FirstRows`), not in memory.
 
 The same specs serve the API's bulk upsert (rows as dicts instead of a file) and the exports, whose
 files the import takes back unchanged.
@@ -12,11 +14,12 @@ files the import takes back unchanged.
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,6 +100,8 @@ class Spec:
     check: Callable[[ValidRow, dict], list[RowError]]  # cross-field and commune checks; may add to row
     write: Callable[[list[dict], dict], tuple[int, int]]  # -> (created, updated)
     export: Callable[[Commune, dict], Iterator[dict]]
+    key: Callable[[dict], str]  # what two rows of one file may not share, read after `check`
+    repeated: str  # the reason given for a row with the key of an earlier row, "%(row)s" being that row
 
     def header(self, key: str) -> str:
         return next(c.header for c in self.columns if c.key == key)
@@ -117,15 +122,11 @@ VILLAGE_COLUMNS = [
 
 
 def _village_prepare(commune: Commune) -> dict:
-    return {"commune": commune, "existing": {v.code: v for v in Village.objects.in_commune(commune)}, "seen": {}}
+    return {"commune": commune, "existing": {v.code: v for v in Village.objects.in_commune(commune)}}
 
 
 def _village_check(row: ValidRow, ctx: dict) -> list[RowError]:
-    values = row.values
-    values["code"] = values["code"].upper()
-    first = ctx["seen"].setdefault(values["code"], row.row)
-    if first != row.row:
-        return [_error(VILLAGES, row, "code", _("The same code is already on row %(row)s.") % {"row": first})]
+    row.values["code"] = row.values["code"].upper()
     return []
 
 
@@ -151,7 +152,17 @@ def _village_export(commune: Commune, filters: dict) -> Iterator[dict]:
         yield {"code": village.code, "name": village.name, "kind": village.kind}
 
 
-VILLAGES = Spec("villages", VILLAGE_COLUMNS, _village_prepare, _village_check, _village_write, _village_export)
+SAME_CODE = gettext_lazy("The same code is already on row %(row)s.")
+VILLAGES = Spec(
+    "villages",
+    VILLAGE_COLUMNS,
+    _village_prepare,
+    _village_check,
+    _village_write,
+    _village_export,
+    key=itemgetter("code"),
+    repeated=SAME_CODE,
+)
 
 
 # Households -------------------------------------------------------------------------------------
@@ -215,10 +226,6 @@ def _household_prepare(commune: Commune) -> dict:
     return {
         "commune": commune,
         "villages": dict(Village.objects.in_commune(commune).active().values_list("code", "id")),
-        # (code, year) of every row so far, by its 64-bit hash: about 100 bytes a row instead of 250, so a
-        # 100,000-row file adds ~10 MB. Two different keys with one hash (odds ~1e-9 for such a file) would
-        # be reported as a repeated row, never written wrongly.
-        "seen": {},
     }
 
 
@@ -228,10 +235,6 @@ def _household_check(row: ValidRow, ctx: dict) -> list[RowError]:
     if village_id is None:
         errors.append(_error(HOUSEHOLDS, row, "village", _("No active village of this commune has this code.")))
     v["village_id"] = village_id
-    first = ctx["seen"].setdefault(hash((v["code"], v["year"])), row.row)
-    if first != row.row:
-        reason = _("This household and year are already on row %(row)s.") % {"row": first}
-        errors.append(_error(HOUSEHOLDS, row, "code", reason))
     for key, message in rules.year_problems(v):
         errors.append(_error(HOUSEHOLDS, row, key, str(message)))
     return errors
@@ -240,17 +243,6 @@ def _household_check(row: ValidRow, ctx: dict) -> list[RowError]:
 def _household_write(rows: list[dict], ctx: dict) -> tuple[int, int]:
     commune = ctx["commune"]
     now = bulk.stamp(timezone.now())
-    codes = list(dict.fromkeys(v["code"] for v in rows))
-    chunks = [codes[start : start + 500] for start in range(0, len(codes), 500)]
-    known = {}  # code -> id of this batch's households, those already there first
-    for chunk in chunks:
-        known.update(Household.objects.filter(commune=commune, code__in=chunk).values_list("code", "id"))
-    existing_years = set()  # (household id, year) already there: the file updates them
-    ids = list(known.values())
-    for start in range(0, len(ids), 500):
-        existing_years.update(
-            HouseholdYear.objects.filter(household_id__in=ids[start : start + 500]).values_list("household_id", "year")
-        )
     households = {}
     for v in rows:  # the last row of a household in the batch gives its household-level fields
         cccd, address = v.get("head_id_number") or "", v.get("address") or ""
@@ -268,52 +260,57 @@ def _household_write(rows: list[dict], ctx: dict) -> tuple[int, int]:
             now,
             now,
         )
-    bulk.upsert(
+    written = bulk.upsert(
         Household,
         ["commune_id", "code", *HOUSEHOLD_FIELDS, "is_active", "created_at", "updated_at"],
         households.values(),
         unique=["commune_id", "code"],
         update=[*HOUSEHOLD_FIELDS, "updated_at"],
+        returning=["id", "code", "created_at = updated_at"],  # true for a household added just now
     )
-    new_codes = [code for code in codes if code not in known]
-    for start in range(0, len(new_codes), 500):
-        part = new_codes[start : start + 500]
-        known.update(Household.objects.filter(commune=commune, code__in=part).values_list("code", "id"))
-    bulk.upsert(
+    ids = {code: household_id for household_id, code, _new in written}
+    added = [household_id for household_id, _code, new in written if new]
+    kept = [household_id for household_id, _code, new in written if not new]
+    existing_years = _years_of(kept)  # the file updates these; a household added just now has none
+    year_ids = bulk.upsert(
         HouseholdYear,
         ["household_id", "year", *YEAR_FIELDS, "updated_at"],
-        (
-            (known[v["code"]], v["year"], *[v.get(f) for f in YEAR_FIELDS[:-1]], v.get("digital_address") or "", now)
-            for v in rows
-        ),
+        ((ids[v["code"]], v["year"], *map(v.get, YEAR_FIELDS[:-1]), v.get("digital_address") or "", now) for v in rows),
         unique=["household_id", "year"],
         update=[*YEAR_FIELDS, "updated_at"],
+        returning=["id"],
     )
-    # History rows for exactly this batch: its households by code (indexed) and their years by id.
-    for part in chunks:
-        marks = ", ".join(["%s"] * len(part))
-        where = f"commune_id = %s AND code IN ({marks}) AND updated_at = %s"
-        _record_history(Household, ctx, where, [commune.pk, *part, now], created_column=True)
-        ids = [known[code] for code in part]
-        where = f"household_id IN ({', '.join(['%s'] * len(ids))}) AND updated_at = %s"
-        _record_history(HouseholdYear, ctx, where, [*ids, now])
-    created = sum(1 for v in rows if (known[v["code"]], v["year"]) not in existing_years)
+    _record_history(Household, ctx, added, "+")
+    _record_history(Household, ctx, kept, "~")
+    _record_history(HouseholdYear, ctx, [year_id for (year_id,) in year_ids], "~")
+    created = sum(1 for v in rows if (ids[v["code"]], v["year"]) not in existing_years)
     return created, len(rows) - created
 
 
-def _record_history(model, ctx: dict, where: str, params: list, *, created_column: bool = False) -> None:
-    """History rows for what this batch wrote (identified by the batch's own updated_at stamp)."""
-    options = {"user_id": ctx.get("user_id"), "reason": ctx.get("reason", "")}
-    if created_column:
-        now = params[-1]
-        bulk.history_snapshot(
-            model, where=f"{where} AND created_at = %s", params=[*params, now], history_type="+", **options
+def _years_of(household_ids: list[int]) -> set[tuple[int, int]]:
+    """(household id, year) of the yearly records these households already have."""
+    if not household_ids:
+        return set()
+    marks = ", ".join(["%s"] * len(household_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT household_id, year FROM {HouseholdYear._meta.db_table} WHERE household_id IN ({marks})",
+            household_ids,
         )
+        return set(cursor.fetchall())
+
+
+def _record_history(model, ctx: dict, ids: list[int], history_type: str) -> None:
+    """History rows for the rows of `model` that this batch wrote (at most BATCH ids: one statement)."""
+    if ids:
         bulk.history_snapshot(
-            model, where=f"{where} AND created_at <> %s", params=[*params, now], history_type="~", **options
+            model,
+            where=f"id IN ({', '.join(['%s'] * len(ids))})",
+            params=ids,
+            history_type=history_type,
+            user_id=ctx.get("user_id"),
+            reason=ctx.get("reason", ""),
         )
-    else:
-        bulk.history_snapshot(model, where=where, params=params, history_type="~", **options)
 
 
 def household_export_rows(commune: Commune, filters: dict) -> Iterator[dict]:
@@ -341,7 +338,14 @@ def household_export_rows(commune: Commune, filters: dict) -> Iterator[dict]:
 
 
 HOUSEHOLDS = Spec(
-    "households", HOUSEHOLD_COLUMNS, _household_prepare, _household_check, _household_write, household_export_rows
+    "households",
+    HOUSEHOLD_COLUMNS,
+    _household_prepare,
+    _household_check,
+    _household_write,
+    household_export_rows,
+    key=lambda values: f"{values['year']} {values['code']}",  # a year has no space: one key, one household-year
+    repeated=gettext_lazy("This household and year are already on row %(row)s."),
 )
 
 
@@ -387,18 +391,12 @@ def _org_prepare(commune: Commune) -> dict:
         "commune": commune,
         "villages": dict(Village.objects.in_commune(commune).active().values_list("code", "id")),
         "existing": set(Organisation.objects.in_commune(commune).values_list("code", flat=True)),
-        "seen": {},
     }
 
 
 def _org_check(row: ValidRow, ctx: dict) -> list[RowError]:
     v, errors = row.values, []
     v["code"] = v["code"].upper()
-    first = ctx["seen"].setdefault(v["code"], row.row)
-    if first != row.row:
-        errors.append(
-            _error(ORGANISATIONS, row, "code", _("The same code is already on row %(row)s.") % {"row": first})
-        )
     v["village_id"] = None
     if v.get("village"):
         v["village_id"] = ctx["villages"].get(v["village"].upper())
@@ -462,7 +460,16 @@ def _org_export(commune: Commune, filters: dict) -> Iterator[dict]:
         yield {k: (val if val != "" else None) for k, val in row.items()}
 
 
-ORGANISATIONS = Spec("organisations", ORG_COLUMNS, _org_prepare, _org_check, _org_write, _org_export)
+ORGANISATIONS = Spec(
+    "organisations",
+    ORG_COLUMNS,
+    _org_prepare,
+    _org_check,
+    _org_write,
+    _org_export,
+    key=itemgetter("code"),
+    repeated=SAME_CODE,
+)
 
 SPECS = {spec.kind: spec for spec in (VILLAGES, HOUSEHOLDS, ORGANISATIONS)}
 KIND_LABELS = {
@@ -489,32 +496,90 @@ def import_rows(
     `user_id` and `reason` go into the change history of every record written."""
     ctx, result, batch = spec.prepare(commune), ImportResult(), []
     ctx.update(user_id=user_id, reason=reason[:100])
-    for item in rows:
-        if isinstance(item, RowError):
-            result.errors.append(item)
-            continue
-        result.rows += 1
-        row_errors = spec.check(item, ctx)
-        if row_errors:
-            result.errors.extend(row_errors)
-        elif not result.errors:
-            batch.append(item.values)
-            if len(batch) >= BATCH:
-                _flush(spec, batch, ctx, result)
-        if progress and result.rows % BATCH == 0:
-            progress(result.rows)
-    if not result.errors and batch:
-        _flush(spec, batch, ctx, result)
+    with transaction.atomic(), _FirstRows() as first_rows:
+        for item in rows:
+            if isinstance(item, RowError):
+                result.errors.append(item)
+                continue
+            result.rows += 1
+            row_errors = spec.check(item, ctx)
+            first_rows.add(spec.key(item.values), item.row, item.values["code"])
+            if row_errors:
+                result.errors.extend(row_errors)
+            elif not result.errors:
+                batch.append(item.values)
+            if result.rows % BATCH == 0:
+                _flush(spec, batch, first_rows, ctx, result)
+                if progress:
+                    progress(result.rows)
+        _flush(spec, batch, first_rows, ctx, result)
     if result.errors:
+        result.errors.sort(key=attrgetter("row"))  # a repeated row is found when its batch ends
         result.created = result.updated = 0
     return result
 
 
-def _flush(spec: Spec, batch: list[dict], ctx: dict, result: ImportResult) -> None:
-    created, updated = spec.write(batch, ctx)
-    result.created += created
-    result.updated += updated
+def _flush(spec: Spec, batch: list[dict], first_rows: "_FirstRows", ctx: dict, result: ImportResult) -> None:
+    """Report the rows since the last flush that repeat an earlier one, then write the batch if all is well."""
+    header = spec.header("code")
+    for row, code, first in first_rows.repeats():
+        result.errors.append(RowError(row, header, tabular.cell_text(code), spec.repeated % {"row": first}))
+    if batch and not result.errors:
+        created, updated = spec.write(batch, ctx)
+        result.created += created
+        result.updated += updated
     batch.clear()
+
+
+class _FirstRows:
+    """The row on which each key of a file first appears, to name the rows that repeat it.
+
+    The keys go to a temporary table of the import's transaction rather than into a dict, so that
+    memory does not grow with the length of the file: only the keys added since the last call of
+    `repeats` (one batch) are held here. Use inside a transaction, as a context manager.
+    """
+
+    TABLE = "registry_import_first_rows"
+
+    def __enter__(self) -> "_FirstRows":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.TABLE} (key_text TEXT PRIMARY KEY, first_row INTEGER NOT NULL)"
+            )
+        self._pending: dict[str, tuple[int, Any]] = {}  # key -> (row, code) of its first row since the last call
+        self._repeats: list[tuple[str, int, Any]] = []  # (key, row, code) of the other rows since the last call
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        if error_type is None:  # after an error, rolling back the transaction removes the table
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE {self.TABLE}")
+
+    def add(self, key: str, row: int, code: Any) -> None:
+        if self._pending.setdefault(key, (row, code))[0] != row:
+            self._repeats.append((key, row, code))
+
+    def repeats(self) -> list[tuple[int, Any, int]]:
+        """(row, code, first row) of every row added since the last call whose key came earlier."""
+        pending, repeats = self._pending, self._repeats
+        self._pending, self._repeats = {}, []
+        earlier = {}  # key -> its first row, for the pending keys that came before the last call
+        if pending:
+            rows = ", ".join(["(%s, %s)"] * len(pending))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {self.TABLE} (key_text, first_row) VALUES {rows} ON CONFLICT DO NOTHING",
+                    [value for key, (row, _code) in pending.items() for value in (key, row)],
+                )
+                if cursor.rowcount < len(pending):  # some keys were there already: since which rows?
+                    marks = ", ".join(["%s"] * len(pending))
+                    cursor.execute(
+                        f"SELECT key_text, first_row FROM {self.TABLE} WHERE key_text IN ({marks})", [*pending]
+                    )
+                    earlier = {key: first for key, first in cursor.fetchall() if first != pending[key][0]}
+        found = [(pending[key][0], pending[key][1], first) for key, first in earlier.items()]
+        found += [(row, code, earlier.get(key, pending[key][0])) for key, row, code in repeats]
+        return found
 
 
 def import_file(

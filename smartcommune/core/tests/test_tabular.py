@@ -327,6 +327,22 @@ def test_every_bad_cell_is_listed_with_its_row_and_column():
     assert items[3].values["kind"] == "poor"
 
 
+def test_cells_repeated_down_the_file_read_alike_and_bad_ones_are_reported_every_time():
+    lines = [f"VG-{n},Chủ {n},{n % 400},,,có,Khác\r\n" for n in range(800)]  # more texts than a column remembers
+    lines += ["VG-X,Chủ X,bốn,,,có,Khác\r\n", ",Chủ Y, bốn ,,,có,Khác\r\n"] * 2
+    items = read((HEADER + "".join(lines)).encode())
+
+    assert [item.values["members"] for item in items[:800]] == [n % 400 for n in range(800)]
+    assert [(error.row, error.column, error.value) for error in items[800:]] == [
+        (802, "Số nhân khẩu", "bốn"),
+        (803, "Mã hộ", ""),
+        (803, "Số nhân khẩu", "bốn"),
+        (804, "Số nhân khẩu", "bốn"),
+        (805, "Mã hộ", ""),
+        (805, "Số nhân khẩu", "bốn"),
+    ]
+
+
 def test_blank_optional_cells_are_none_and_text_is_stripped():
     rows = values((HEADER + "  VG-1 , Lê  Văn A ,  ,,,,\r\n").encode())
 

@@ -80,6 +80,46 @@ def test_every_bad_row_is_named_and_nothing_is_saved(commune, villages, househol
     assert snapshot() == before
 
 
+def test_a_repeated_household_year_names_its_first_row_however_far_apart(commune, villages):
+    rows = [household_row(f"H{n:05d}") for n in range(importing.BATCH + 500)]  # H00001 is on row 3
+    rows += [household_row("H00001"), household_row("H00001", year=2024), household_row("H00001", head_name="Ba")]
+    result = run(commune, csv_bytes(rows))
+
+    last = len(rows) + 1
+    assert [(e.row, e.column, e.value) for e in result.errors] == [
+        (last - 2, "Mã hộ", "H00001"),
+        (last, "Mã hộ", "H00001"),
+    ]
+    assert all(e.reason == "Hộ và năm này đã có ở dòng 3." for e in result.errors)
+    assert not Household.objects.exists()
+
+
+def test_repeated_rows_are_still_found_after_a_bad_row(commune, villages):
+    rows = [household_row("H1", village="ZZ"), household_row("H2"), household_row("H3"), household_row("H2")]
+    result = run(commune, csv_bytes(rows))
+
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Mã thôn"), (5, "Mã hộ")]
+    assert "dòng 3" in result.errors[1].reason
+    assert run(commune, csv_bytes(rows[1:3])).ok  # nothing of the refused file is in the way
+
+
+def test_a_file_that_breaks_half_way_leaves_nothing_and_the_next_import_works(commune, villages):
+    rows = [household_row(f"H{n:05d}") for n in range(importing.BATCH + 10)]
+    broken = csv_bytes(rows) + b'H99999,"' + b"x" * 200_000  # an unclosed quote: a field too long to read
+    with pytest.raises(tabular.FileError):
+        run(commune, broken)
+    assert not Household.objects.exists()
+    assert run(commune, csv_bytes(rows[:2])).ok
+
+
+def test_the_history_says_which_households_a_file_added_and_which_it_changed(commune, villages):
+    run(commune, csv_bytes([household_row("H1")]))
+    run(commune, csv_bytes([household_row("H1", members=5), household_row("H2")]))
+
+    assert sorted(Household.history.values_list("code", "history_type")) == [("H1", "+"), ("H1", "~"), ("H2", "+")]
+    assert sorted(HouseholdYear.history.values_list("household__code", "members")) == [("H1", 4), ("H1", 5), ("H2", 4)]
+
+
 def test_a_file_that_is_not_a_spreadsheet_is_refused(commune, villages):
     with pytest.raises(tabular.FileError) as error:
         run(commune, b"%PDF-1.4 not a sheet")
