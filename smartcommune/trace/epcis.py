@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from smartcommune.accounts.models import User
 from smartcommune.places.models import Commune
 
-from . import identifiers
+from . import identifiers, versions
 from .models import Container, EventLot, Lot, Product, TraceEvent
 
 GS1_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -186,6 +186,7 @@ def touch(*, lot_ids) -> None:
     """New cache version for these lots' public pages (the cache key carries the version)."""
     if lot_ids:
         Lot.objects.filter(pk__in=list(lot_ids)).update(cache_version=F("cache_version") + 1)
+        versions.changed()
 
 
 # Exporting -------------------------------------------------------------------------------------

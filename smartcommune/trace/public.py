@@ -2,9 +2,9 @@
 products without a GTIN, and the producer's page. No sign-in, no personal data, light for slow phones.
 
 The lot page is cached per lot and language; the key carries the lot's and the product's versions,
-which every change to the lot, its events or the product increments, so a change shows at once on
-every server. Every human (HTML) visit, cached or not, is a counted scan (scans.count: no write on the
-visit itself).
+which every change to the lot, its events or the product increments (versions.py: how a scanned
+address finds them, and how soon a change shows). Every human (HTML) visit, cached or not, is a
+counted scan (scans.count: no write on the visit itself).
 """
 
 import json
@@ -25,7 +25,7 @@ from smartcommune.core.identifiers import normalize_gtin
 from smartcommune.places.shortcuts import commune_or_404
 from smartcommune.registry.models import Organisation
 
-from . import epcis, scans, selectors
+from . import epcis, scans, selectors, versions
 from .models import Container, Lot, Product
 
 CACHE_SECONDS = 600  # bounds how long a change upstream (a growing area, an organisation) takes to show
@@ -53,10 +53,14 @@ def _lookup(key: str, value: str, lot_code: str) -> tuple | None:
     code); lot codes are unique per product, so one row at most."""
     if key not in ("gtin", "internal_code"):
         raise ValueError(key)
-    sql = _LOOKUP.format(lot=Lot._meta.db_table, product=Product._meta.db_table, key=key)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value, lot_code])
-        return cursor.fetchone()
+
+    def find() -> tuple | None:
+        sql = _LOOKUP.format(lot=Lot._meta.db_table, product=Product._meta.db_table, key=key)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value, lot_code])
+            return cursor.fetchone()
+
+    return versions.lookup(f"{key}\x00{value}\x00{lot_code}", find)
 
 
 def serve_lot(request, lot_id: int, lot_version: int, product_version: int, threshold: int):

@@ -58,12 +58,15 @@ class _Tally:
 
 
 _tally = _Tally()
+# One flush at a time: the flush at exit waits for the timer's, whose thread would otherwise die with the
+# process half-way through writing what it took.
+_writing = threading.Lock()
 
 
 def _forget() -> None:
-    """A forked child starts with no tally of its own: the parent writes what it counted."""
-    global _tally
-    _tally = _Tally()
+    """A forked child starts with no tally of its own (the parent writes what it counted) and no flush."""
+    global _tally, _writing
+    _tally, _writing = _Tally(), threading.Lock()
 
 
 os.register_at_fork(after_in_child=_forget)
@@ -80,13 +83,14 @@ def count(*, lot_id: int, threshold: int) -> None:
 
 def flush() -> None:
     """Write the scans this process has counted and not yet written."""
-    counts, thresholds = _tally.take()
-    try:
-        for (lot_id, day), scans in counts.items():
-            record(lot_id=lot_id, threshold=thresholds[lot_id], day=day, scans=scans)
-    finally:
-        if threading.current_thread() is not threading.main_thread():
-            connection.close()  # the timer's thread has a connection of its own
+    with _writing:
+        counts, thresholds = _tally.take()
+        try:
+            for (lot_id, day), scans in counts.items():
+                record(lot_id=lot_id, threshold=thresholds[lot_id], day=day, scans=scans)
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                connection.close()  # the timer's thread has a connection of its own
 
 
 atexit.register(flush)

@@ -24,7 +24,7 @@ from smartcommune.farming.models import DiaryEntry, GrowingArea
 from smartcommune.places.models import Commune
 from smartcommune.registry.models import Organisation
 
-from . import epcis, identifiers
+from . import epcis, identifiers, versions
 from .models import (
     MASS_UNITS,
     Certification,
@@ -67,6 +67,7 @@ def _moment(day: date, when: datetime | None) -> datetime:
 
 def _bump_product(product: Product) -> None:
     Product.objects.filter(pk=product.pk).update(cache_version=F("cache_version") + 1)
+    versions.changed()
 
 
 # Products ---------------------------------------------------------------------------------------
@@ -90,6 +91,7 @@ def product_save(*, product: Product, reason: str = "") -> Product:
             )
         product.cache_version = before.cache_version + 1
         product.save()
+        versions.changed()
     else:
         product.internal_code = f"tmp-{uuid.uuid4().hex[:16]}"
         product.save()
@@ -109,6 +111,7 @@ def product_photo_set(*, product: Product, upload) -> Product:
     product.photo.save(cleaned.name, cleaned, save=False)
     product.cache_version += 1
     product.save(update_fields=["photo", "cache_version", "updated_at"])
+    versions.changed()
     return product
 
 
