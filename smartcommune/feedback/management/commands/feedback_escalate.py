@@ -1,10 +1,10 @@
 """Escalate overdue reports to the commune leadership. Idempotent: run it from cron as often as you like,
 e.g. `*/15 7-17 * * 1-5 python manage.py feedback_escalate`."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from smartcommune.feedback import services
-from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_option
 
 
 class Command(BaseCommand):
@@ -14,10 +14,5 @@ class Command(BaseCommand):
         parser.add_argument("--commune", help="only this commune (five-digit code)")
 
     def handle(self, *args, commune=None, **options):
-        chosen = None
-        if commune:
-            chosen = Commune.objects.filter(code=commune).first()
-            if chosen is None:
-                raise CommandError(f"No commune has the code {commune}.")
-        escalated = services.reports_escalate(commune=chosen)
+        escalated = services.reports_escalate(commune=commune_option(commune))
         self.stdout.write(f"{len(escalated)} report(s) escalated.")

@@ -2,9 +2,9 @@
 
 Run it daily (cron or a scheduler): `manage.py portal_snapshot [--commune 21238]`."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_option
 from smartcommune.portal import selectors
 from smartcommune.portal.opendata import versions
 
@@ -16,13 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--commune", help="official commune code (default: every commune on the platform)")
 
     def handle(self, *args, commune=None, **options):
-        if commune:
-            communes = list(Commune.objects.filter(code=commune))
-            if not communes:
-                raise CommandError(f"No commune with code {commune}.")
-        else:
-            communes = list(selectors.active_communes())
-        for place in communes:
+        chosen = commune_option(commune)
+        for place in [chosen] if chosen else selectors.active_communes():
             recorded = versions.record_all(place)
             new = [f"{slug} v{number}" for slug, number, created in recorded if created]
             self.stdout.write(f"{place.code} {place.name}: {', '.join(new) or 'no change'}")
