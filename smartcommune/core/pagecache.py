@@ -4,7 +4,8 @@ A visitor with no session cookie is signed out, has an empty cart and no flash m
 messages cookie either), so the page depends only on its address, its language and the data: `serve`
 keeps the rendered page under a key the view builds from what the data's version is, and answers the next
 such visitor without rendering. Anyone else gets the page rendered for them. A page that sets a cookie
-(a CSRF token, a session) is never stored.
+(a CSRF token, a session) is never stored: middleware sets those cookies after the view, so `serve`
+looks at what rendering asked for.
 """
 
 import hashlib
@@ -40,9 +41,17 @@ def serve(request, version: str, render: Callable[[], HttpResponse], seconds: in
         content_type, body = cached
         return _vary(HttpResponse(body, content_type=content_type))
     response = render()
-    if response.status_code == 200 and not response.cookies and not response.streaming:
+    if response.status_code == 200 and not response.streaming and not _personal(request, response):
         cache.set(key, (response["Content-Type"], response.content), seconds)
     return _vary(response)
+
+
+def _personal(request, response: HttpResponse) -> bool:
+    """Whether rendering gave this visitor something of their own: a cookie, a CSRF token, a session."""
+    session = getattr(request, "session", None)
+    return bool(
+        response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or (session is not None and session.modified)
+    )
 
 
 def _vary(response: HttpResponse) -> HttpResponse:
