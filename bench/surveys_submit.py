@@ -32,7 +32,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,8 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+from bench._web import stop_server
 
 SIZES = {"small": 2_000, "full": 10_000}
 REPLAYS = {"small": 200, "full": 1_000}
@@ -268,16 +269,6 @@ def start_server(app: str, workers: int, log: Path) -> subprocess.Popen:
             time.sleep(0.3)
     stop_server(server)
     sys.exit("gunicorn did not answer within 60 s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _request(method: str, path: str, body: bytes | None = None, headers: dict | None = None):

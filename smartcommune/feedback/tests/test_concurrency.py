@@ -8,12 +8,12 @@ import json
 import sqlite3
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from smartcommune.core.testing import at_once
 from smartcommune.feedback import services
 from smartcommune.feedback.models import Report, ReportCounter
 
@@ -45,28 +45,18 @@ def test_concurrent_submissions_get_unique_consecutive_numbers(commune, categori
         check(result["numbers"], result["errors"], result["stored"], result["counter"])
         return
     lighting = categories["DIEN-CS"]
-    barrier, numbers, errors = threading.Barrier(THREADS), [], []
+    numbers = []  # every number given, even by a thread that failed later
 
-    def work():
-        try:
-            barrier.wait()
-            for _ in range(PER_THREAD):
-                report = services.report_submit(
-                    commune=commune,
-                    category=lighting,
-                    description="Đèn đường tắt cả dãy phố.",
-                    latitude=HERE[0],
-                    longitude=HERE[1],
-                )
-                numbers.append(report.number)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def work(_i):
+        for _ in range(PER_THREAD):
+            report = services.report_submit(
+                commune=commune,
+                category=lighting,
+                description="Đèn đường tắt cả dãy phố.",
+                latitude=HERE[0],
+                longitude=HERE[1],
+            )
+            numbers.append(report.number)
 
-    pool = [threading.Thread(target=work) for _ in range(THREADS)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
+    errors = [o for o in at_once(work, THREADS) if isinstance(o, Exception)]
     check(numbers, errors, Report.objects.count(), ReportCounter.objects.get().last)

@@ -8,7 +8,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from smartcommune.core.testing import at_once
 from smartcommune.market.models import Offer, Order, OrderEvent, Status
 from smartcommune.market.services import expiry, orders
 
@@ -30,58 +30,35 @@ def confirm_all() -> dict:
     """Confirm every placed order from THREADS threads at once; count the outcomes."""
     pending = list(Order.objects.filter(status=Status.PLACED).values_list("pk", flat=True))
     connections.close_all()
-    barrier, confirmed, refused, errors = threading.Barrier(THREADS), [], [], []
-    lock = threading.Lock()
 
-    def work(ids):
-        try:
-            barrier.wait()
-            for pk in ids:
-                try:
-                    orders.order_advance(order=Order(pk=pk), to=Status.CONFIRMED, by=None)
-                    with lock:
-                        confirmed.append(pk)
-                except Exception as error:
-                    with lock:
-                        (refused if getattr(error, "code", None) == "out_of_stock" else errors).append(repr(error))
-        finally:
-            connections.close_all()
+    def work(i):
+        outcomes = []
+        for pk in pending[i::THREADS]:
+            try:
+                orders.order_advance(order=Order(pk=pk), to=Status.CONFIRMED, by=None)
+                outcomes.append("confirmed")
+            except Exception as error:
+                outcomes.append("refused" if getattr(error, "code", None) == "out_of_stock" else repr(error))
+        return outcomes
 
-    pool = [threading.Thread(target=work, args=(pending[i::THREADS],)) for i in range(THREADS)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
+    outcomes = []
+    for each in at_once(work, THREADS):  # a thread's list of outcomes, or what stopped it
+        outcomes += each if isinstance(each, list) else [repr(each)]
+    errors = [o for o in outcomes if o not in ("confirmed", "refused")]
     offer = Offer.objects.get()
-    return {"confirmed": len(confirmed), "refused": len(refused), "errors": errors[:3], "taken": offer.taken,
-            "stock": offer.stock, "stored": Order.objects.filter(status=Status.CONFIRMED).count()}  # fmt: skip
+    return {"confirmed": outcomes.count("confirmed"), "refused": outcomes.count("refused"), "errors": errors[:3],
+            "taken": offer.taken, "stock": offer.stock,
+            "stored": Order.objects.filter(status=Status.CONFIRMED).count()}  # fmt: skip
 
 
 def expire_at_once(runs: int = 2) -> dict:
     """Run the expiry from `runs` threads at once, a month from now; count what each run cancelled."""
     later = timezone.now() + timedelta(days=30)
     connections.close_all()
-    barrier, cancelled, errors = threading.Barrier(runs), [], []
-    lock = threading.Lock()
-
-    def work():
-        try:
-            barrier.wait()
-            count = len(expiry.orders_expire(now=later))
-            with lock:
-                cancelled.append(count)
-        except Exception as error:
-            with lock:
-                errors.append(repr(error))
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=work) for _ in range(runs)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return {"cancelled": sum(cancelled), "errors": errors[:3], "taken": Offer.objects.get().taken,
+    outcomes = at_once(lambda _i: len(expiry.orders_expire(now=later)), runs)
+    errors = [repr(o) for o in outcomes if isinstance(o, Exception)]
+    return {"cancelled": sum(o for o in outcomes if isinstance(o, int)), "errors": errors[:3],
+            "taken": Offer.objects.get().taken,
             "events": OrderEvent.objects.filter(status=Status.CANCELLED).count()}  # fmt: skip
 
 
