@@ -109,7 +109,7 @@ def tick_set(
     if not evidence:
         raise ValidationError({"evidence": _("Attach the evidence (a PDF or a photo of the record).")})
     try:
-        files.clean_document(evidence)
+        evidence = files.clean_document(evidence)  # a photo comes back re-encoded, without its GPS position
     except ValidationError as error:
         raise ValidationError({"evidence": error.messages}) from error
     tick, _created = ChecklistTick.objects.update_or_create(

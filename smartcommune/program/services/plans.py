@@ -84,7 +84,7 @@ def target_figure_add(
     if problems:
         raise ValidationError(problems)
     try:
-        files.clean_document(evidence)
+        evidence = files.clean_document(evidence)  # a photo comes back re-encoded, without its GPS position
     except ValidationError as error:
         raise ValidationError({"evidence": error.messages}) from error
     return TargetFigure.objects.create(

@@ -75,7 +75,7 @@ def attendance_record(
 
 @transaction.atomic
 def material_add(*, training_class: TrainingClass, upload, by: User | None) -> Material:
-    files.clean_document(upload, office=True)
+    upload = files.clean_document(upload, office=True)  # a photo comes back re-encoded, without its GPS position
     return Material.objects.create(
         training_class=training_class, file=upload, name=upload.name[:200], size=upload.size, uploaded_by=by
     )

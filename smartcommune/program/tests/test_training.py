@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from smartcommune.core import metrics
 from smartcommune.program import selectors
@@ -14,7 +15,7 @@ from smartcommune.program.models import Attendance, Material, OutreachActivity, 
 from smartcommune.program.services import training
 from smartcommune.registry.models import Household
 
-from .conftest import pdf_file
+from .conftest import jpeg_file, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,13 @@ def test_materials_are_checked_by_content(training_class, official):
             training_class=training_class, upload=SimpleUploadedFile("virus.pptx", b"MZ\x90\x00"), by=official
         )
     assert Material.objects.count() == 1
+
+
+def test_a_material_photo_is_stored_without_its_gps_position(training_class, official):
+    material = training.material_add(training_class=training_class, upload=jpeg_file(with_gps=True), by=official)
+    with material.file.open("rb") as stored, Image.open(stored) as image:
+        assert not image.getexif().get(0x8825)  # the GPS block
+    assert material.size == material.file.size
 
 
 def test_a_class_in_another_communes_village_is_refused(commune, other_village):
