@@ -118,7 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # Connections are kept (DB_CONN_MAX_AGE) as on PostgreSQL: opening one runs the PRAGMAs above, which
-    # cost a page that writes one row (a counted QR scan) four fifths of its throughput.
+    # cost a small page that reads one row four fifths of its throughput.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

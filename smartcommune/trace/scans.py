@@ -9,13 +9,14 @@ tests), each scan is written at once.
 """
 
 import atexit
+import logging
 import os
 import threading
 from collections import Counter
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -24,6 +25,8 @@ from django.utils.translation import gettext as _
 from smartcommune.core import notify
 
 from .models import Lot, ScanDay
+
+logger = logging.getLogger(__name__)
 
 
 def _d(value: date) -> str:
@@ -39,9 +42,9 @@ class _Tally:
         self.thresholds: dict[int, int] = {}
         self.timer: threading.Timer | None = None
 
-    def add(self, lot_id: int, day: date, threshold: int, delay: float) -> None:
+    def add(self, lot_id: int, day: date, threshold: int, delay: float, scans: int = 1) -> None:
         with self.lock:
-            self.counts[lot_id, day] += 1
+            self.counts[lot_id, day] += scans
             self.thresholds[lot_id] = threshold
             if self.timer is None:
                 self.timer = threading.Timer(delay, flush)
@@ -87,7 +90,11 @@ def flush() -> None:
         counts, thresholds = _tally.take()
         try:
             for (lot_id, day), scans in counts.items():
-                record(lot_id=lot_id, threshold=thresholds[lot_id], day=day, scans=scans)
+                try:
+                    record(lot_id=lot_id, threshold=thresholds[lot_id], day=day, scans=scans)
+                except DatabaseError:  # the database busy or away: keep the scans for the next flush
+                    logger.exception("Scans of lot %s not written yet", lot_id)
+                    _tally.add(lot_id, day, thresholds[lot_id], settings.TRACE_SCAN_FLUSH_SECONDS or 1, scans)
         finally:
             if threading.current_thread() is not threading.main_thread():
                 connection.close()  # the timer's thread has a connection of its own

@@ -351,6 +351,23 @@ def test_scans_are_counted_per_day_and_an_unusual_number_is_reported_once(lot, o
     assert ScanDay.objects.get(lot=lot).alerted_at is not None
 
 
+def test_scans_a_failed_flush_could_not_write_wait_for_the_next(lot, settings, monkeypatch):
+    settings.TRACE_SCAN_FLUSH_SECONDS = 60
+    for _n in range(3):
+        scans.count(lot_id=lot.pk, threshold=100)
+    record = scans.record
+
+    def busy(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(scans, "record", busy)
+    scans.flush()
+    assert not ScanDay.objects.exists()
+    monkeypatch.setattr(scans, "record", record)
+    scans.flush()
+    assert ScanDay.objects.get(lot=lot).count == 3
+
+
 @pytest.mark.django_db(transaction=True)
 def test_tallied_scans_reach_the_database_within_the_flush_delay(lot, settings):
     settings.TRACE_SCAN_FLUSH_SECONDS = 0.05
