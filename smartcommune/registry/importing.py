@@ -496,23 +496,26 @@ def import_rows(
     `user_id` and `reason` go into the change history of every record written."""
     ctx, result, batch = spec.prepare(commune), ImportResult(), []
     ctx.update(user_id=user_id, reason=reason[:100])
-    with transaction.atomic(), _FirstRows() as first_rows:
-        for item in rows:
-            if isinstance(item, RowError):
-                result.errors.append(item)
-                continue
-            result.rows += 1
-            row_errors = spec.check(item, ctx)
-            first_rows.add(spec.key(item.values), item.row, item.values["code"])
-            if row_errors:
-                result.errors.extend(row_errors)
-            elif not result.errors:
-                batch.append(item.values)
-            if result.rows % BATCH == 0:
-                _flush(spec, batch, first_rows, ctx, result)
-                if progress:
-                    progress(result.rows)
-        _flush(spec, batch, first_rows, ctx, result)
+    with transaction.atomic():
+        with _FirstRows() as first_rows:
+            for item in rows:
+                if isinstance(item, RowError):
+                    result.errors.append(item)
+                    continue
+                result.rows += 1
+                row_errors = spec.check(item, ctx)
+                first_rows.add(spec.key(item.values), item.row, item.values["code"])
+                if row_errors:
+                    result.errors.extend(row_errors)
+                elif not result.errors:
+                    batch.append(item.values)
+                if result.rows % BATCH == 0:
+                    _flush(spec, batch, first_rows, ctx, result)
+                    if progress:
+                        progress(result.rows)
+            _flush(spec, batch, first_rows, ctx, result)
+        if result.errors:  # all or nothing, whoever calls: what earlier batches wrote goes too
+            transaction.set_rollback(True)
     if result.errors:
         result.errors.sort(key=attrgetter("row"))  # a repeated row is found when its batch ends
         result.created = result.updated = 0

@@ -143,14 +143,6 @@ def rows_upsert(*, kind: str, commune: Commune, rows: list[Mapping], by: User) -
     """The API's bulk upsert: rows as dicts keyed like the file columns; all or nothing."""
     spec = importing.SPECS[kind]
     reader = _MappingRows(rows, spec.columns)
-    with transaction.atomic():
-        result = importing.import_rows(
-            spec=spec,
-            commune=commune,
-            rows=tabular.validate_rows(reader),
-            user_id=by.pk,
-            reason=_("Sent through the API"),
-        )
-        if result.errors:
-            transaction.set_rollback(True)
-    return result
+    return importing.import_rows(  # all or nothing itself
+        spec=spec, commune=commune, rows=tabular.validate_rows(reader), user_id=by.pk, reason=_("Sent through the API")
+    )

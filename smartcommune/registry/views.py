@@ -17,6 +17,7 @@ from smartcommune.core.forms import apply_errors
 from smartcommune.core.history import history_of
 from smartcommune.core.identifiers import bank_by_bin, mask_cccd
 from smartcommune.places.models import Commune
+from smartcommune.places.shortcuts import commune_or_404
 
 from . import access, importing, selectors, services
 from .forms import HouseholdFilterForm, HouseholdForm, HouseholdYearForm, ImportForm, OrganisationForm
@@ -26,10 +27,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _commune(code: str) -> Commune:
-    return get_object_or_404(Commune.objects.select_related("province"), code=code)
 
 
 def _fmt(fmt: str) -> str:
@@ -43,7 +40,7 @@ def _fmt(fmt: str) -> str:
 
 @login_required
 def household_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     households = access.households_for(request.user, commune)
     scope = scoping.scope_for(request.user)
     years = selectors.household_years(commune) or [timezone.localdate().year]
@@ -87,7 +84,7 @@ def _household(request, commune: Commune, household_id: int, *, edit: bool = Fal
 
 @login_required
 def household_detail(request, commune_code: str, household_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     household = _household(request, commune, household_id)
     scope = scoping.scope_for(request.user)
     changes = history_of(household)
@@ -113,7 +110,7 @@ def household_detail(request, commune_code: str, household_id: int):
 
 @login_required
 def household_edit(request, commune_code: str, household_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     if household_id is None:
         access.households_for(request.user, commune, edit=True)
         household = Household(commune=commune)
@@ -139,7 +136,7 @@ def household_edit(request, commune_code: str, household_id: int | None = None):
 
 @login_required
 def household_year_edit(request, commune_code: str, household_id: int, year: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     household = _household(request, commune, household_id, edit=True)
     if not 2000 <= year <= timezone.localdate().year + 1:
         raise Http404
@@ -168,7 +165,7 @@ def household_year_edit(request, commune_code: str, household_id: int, year: int
 
 @login_required
 def organisation_list(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     scoping.require_view(request.user, commune)
     q = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
@@ -196,7 +193,7 @@ def _organisation(request, commune: Commune, organisation_id: int) -> Organisati
 
 @login_required
 def organisation_detail(request, commune_code: str, organisation_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     organisation = _organisation(request, commune, organisation_id)
     can_edit = access.can_edit_organisation(request.user, organisation)
     if request.method == "POST":
@@ -228,7 +225,7 @@ def organisation_detail(request, commune_code: str, organisation_id: int):
 
 @login_required
 def organisation_edit(request, commune_code: str, organisation_id: int | None = None):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     if organisation_id is None:
         scoping.require_role(request.user, commune, *access.ORGANISATION_EDITORS)
         organisation = Organisation(commune=commune)
@@ -261,7 +258,7 @@ def _require_importer(request, commune: Commune) -> None:
 
 @login_required
 def import_page(request, commune_code: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     _require_importer(request, commune)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -289,7 +286,7 @@ def import_page(request, commune_code: str):
 
 @login_required
 def import_job(request, commune_code: str, job_id: int):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     _require_importer(request, commune)
     job = get_object_or_404(ImportJob, pk=job_id, commune=commune)
     percent, rows = services.import_progress(job)
@@ -301,7 +298,7 @@ def import_job(request, commune_code: str, job_id: int):
 
 @login_required
 def import_errors(request, commune_code: str, job_id: int, fmt: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     _require_importer(request, commune)
     job = get_object_or_404(ImportJob, pk=job_id, commune=commune)
     errors = [tabular.RowError(e["row"] or 0, e["column"], e["value"], e["reason"]) for e in job.errors]
@@ -311,7 +308,7 @@ def import_errors(request, commune_code: str, job_id: int, fmt: str):
 
 @login_required
 def template_download(request, commune_code: str, kind: str, fmt: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     scoping.require_view(request.user, commune)
     if kind not in importing.SPECS:
         raise Http404
@@ -320,7 +317,7 @@ def template_download(request, commune_code: str, kind: str, fmt: str):
 
 @login_required
 def export(request, commune_code: str, kind: str, fmt: str):
-    commune = _commune(commune_code)
+    commune = commune_or_404(commune_code)
     if kind not in importing.SPECS:
         raise Http404
     if kind == "households":

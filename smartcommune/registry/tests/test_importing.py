@@ -4,6 +4,7 @@ import unicodedata
 import pytest
 
 from smartcommune.core import crypto, tabular
+from smartcommune.places.models import Village
 from smartcommune.registry import importing
 from smartcommune.registry.models import Household, HouseholdYear, Organisation
 
@@ -213,3 +214,14 @@ def test_villages_import_adds_and_renames_by_code(commune, villages):
     assert (result.created, result.updated) == (1, 1)
     villages[0].refresh_from_db()
     assert villages[0].name == "Thôn Đồng Lớn Mới"
+
+
+def test_import_rows_itself_is_all_or_nothing_when_a_later_batch_has_a_bad_row(commune, villages, monkeypatch):
+    from smartcommune.registry.services import _MappingRows
+
+    monkeypatch.setattr(importing, "BATCH", 2)  # the good rows before the bad one are written, then undone
+    rows = [{"code": f"X{n}", "name": f"Tổ {n}", "kind": "thon"} for n in range(5)] + [{"code": "", "name": "?"}]
+    reader = _MappingRows(rows, importing.VILLAGES.columns)
+    result = importing.import_rows(spec=importing.VILLAGES, commune=commune, rows=tabular.validate_rows(reader))
+    assert result.errors and [e.row for e in result.errors] == [6]
+    assert not Village.objects.filter(code__startswith="X").exists()
